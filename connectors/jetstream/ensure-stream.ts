@@ -1,0 +1,155 @@
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamManager,
+  type StreamConfig,
+  type StreamInfo,
+} from '@nats-io/jetstream';
+import type { TopicConfig } from '../../core/log/log.ts';
+import { PartitionCountMismatchError, TopicConfigConflictError } from './errors.ts';
+import type { ResolvedJetStreamLogOptions } from './jetstream-log-options.ts';
+import { isValidTopicSubject, streamName } from './names.ts';
+import { partitionsOfStream, topicDescription, topicMetadata } from './topic-description.ts';
+
+const NANOS_PER_MS = 1_000_000;
+/** nats-server's error codes for a stream name or its subjects already taken. */
+const STREAM_NAME_IN_USE = 10058;
+const SUBJECTS_OVERLAP = 10065;
+
+/** The settings of a topic's stream that eddy owns. */
+type OwnedConfig = Pick<
+  StreamConfig,
+  | 'name'
+  | 'subjects'
+  | 'retention'
+  | 'storage'
+  | 'num_replicas'
+  | 'duplicate_window'
+  | 'max_age'
+  | 'description'
+> & { metadata?: Record<string, string> };
+
+/**
+ * Creates the stream of a topic, or brings an existing one to the wanted
+ * settings. Safe to call from many processes at once: a lost creation race
+ * falls through to the update path.
+ */
+export async function ensureStream(
+  jsm: JetStreamManager,
+  topic: TopicConfig,
+  options: ResolvedJetStreamLogOptions,
+  supportsMetadata: boolean,
+): Promise<void> {
+  if (!isValidTopicSubject(topic.subject)) {
+    throw new TypeError(
+      `topic subject "${topic.subject}" is not a valid NATS subject: use dot-separated tokens without spaces, '*' or '>'`,
+    );
+  }
+  if (!Number.isInteger(topic.partitions) || topic.partitions < 1) {
+    throw new RangeError(
+      `topic "${topic.subject}": partitions must be a positive integer, got ${topic.partitions}`,
+    );
+  }
+  const wanted = wantedConfig(topic, options, supportsMetadata);
+  let info = await streamInfo(jsm, wanted.name);
+  if (info === undefined) {
+    try {
+      await jsm.streams.add(wanted);
+      return;
+    } catch (error) {
+      if (apiCode(error) === SUBJECTS_OVERLAP) {
+        throw new TopicConfigConflictError(
+          topic.subject,
+          wanted.name,
+          `another stream already captures subjects "${topic.subject}.*"`,
+        );
+      }
+      if (apiCode(error) !== STREAM_NAME_IN_USE) throw error;
+      info = await streamInfo(jsm, wanted.name);
+      if (info === undefined) throw error;
+    }
+  }
+  checkCompatible(topic, info, wanted);
+  if (differs(info.config, wanted)) {
+    const { name, retention: _r, storage: _s, ...updatable } = wanted;
+    await jsm.streams.update(name, updatable);
+  }
+}
+
+/** The stream info of `name`, or undefined when no such stream exists. */
+export async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamInfo | undefined> {
+  try {
+    return await jsm.streams.info(name);
+  } catch (error) {
+    if (apiCode(error) === JetStreamApiCodes.StreamNotFound) return undefined;
+    throw error;
+  }
+}
+
+export function apiCode(error: unknown): number | undefined {
+  return error instanceof JetStreamApiError ? error.code : undefined;
+}
+
+function wantedConfig(
+  topic: TopicConfig,
+  options: ResolvedJetStreamLogOptions,
+  supportsMetadata: boolean,
+): OwnedConfig {
+  const maxAge = options.maxAgeMs * NANOS_PER_MS;
+  let window = (topic.duplicateWindowMs ?? options.duplicateWindowMs) * NANOS_PER_MS;
+  // The server refuses a dedup window longer than the messages live.
+  if (maxAge > 0 && window > maxAge) window = maxAge;
+  return {
+    name: streamName(topic.subject),
+    subjects: [`${topic.subject}.*`],
+    retention: options.retention,
+    storage: options.storage,
+    num_replicas: options.replicas,
+    duplicate_window: window,
+    max_age: maxAge,
+    description: topicDescription(topic.subject, topic.partitions),
+    ...(supportsMetadata ? { metadata: topicMetadata(topic.partitions) } : {}),
+  };
+}
+
+function checkCompatible(topic: TopicConfig, info: StreamInfo, wanted: OwnedConfig): void {
+  const { config } = info;
+  const subjects = config.subjects ?? [];
+  if (subjects.length !== 1 || subjects[0] !== wanted.subjects[0]) {
+    throw new TopicConfigConflictError(
+      topic.subject,
+      wanted.name,
+      `the stream captures [${subjects.join(', ')}], not "${wanted.subjects[0]}"`,
+    );
+  }
+  const existing = partitionsOfStream(info);
+  if (existing === undefined) {
+    throw new TopicConfigConflictError(
+      topic.subject,
+      wanted.name,
+      'the stream was not created by eddy (its description records no partition count)',
+    );
+  }
+  if (existing !== topic.partitions)
+    throw new PartitionCountMismatchError(topic.subject, existing, topic.partitions);
+  for (const field of ['retention', 'storage'] as const) {
+    if (config[field] !== wanted[field]) {
+      throw new TopicConfigConflictError(
+        topic.subject,
+        wanted.name,
+        `its ${field} is "${config[field]}" but the log is configured for "${wanted[field]}", and JetStream cannot change ${field} in place`,
+      );
+    }
+  }
+}
+
+function differs(config: StreamConfig, wanted: OwnedConfig): boolean {
+  return (
+    config.num_replicas !== wanted.num_replicas ||
+    config.duplicate_window !== wanted.duplicate_window ||
+    config.max_age !== wanted.max_age ||
+    config.description !== wanted.description ||
+    (wanted.metadata !== undefined &&
+      Object.entries(wanted.metadata).some(([k, v]) => config.metadata?.[k] !== v))
+  );
+}

@@ -1,0 +1,117 @@
+import { redactServers, redactText } from './redact.ts';
+
+/** A topic was used before `ensureTopic` created it (or its stream was deleted). */
+export class TopicNotFoundError extends Error {
+  override readonly name = 'TopicNotFoundError';
+  readonly subject: string;
+
+  constructor(subject: string) {
+    super(`topic "${subject}" does not exist in JetStream; call ensureTopic({ subject, partitions }) first`);
+    this.subject = subject;
+  }
+}
+
+/** `ensureTopic` asked for a partition count other than the one the topic was created with. */
+export class PartitionCountMismatchError extends Error {
+  override readonly name = 'PartitionCountMismatchError';
+  readonly subject: string;
+  readonly existing: number;
+  readonly requested: number;
+
+  constructor(subject: string, existing: number, requested: number) {
+    super(
+      `topic "${subject}" has ${existing} partitions, not ${requested}; the count is fixed because keys map to partitions by hash, so use a new subject to repartition`,
+    );
+    this.subject = subject;
+    this.existing = existing;
+    this.requested = requested;
+  }
+}
+
+/** The stream behind a topic exists with settings JetStream cannot change in place. */
+export class TopicConfigConflictError extends Error {
+  override readonly name = 'TopicConfigConflictError';
+  readonly subject: string;
+  readonly stream: string;
+
+  constructor(subject: string, stream: string, detail: string) {
+    super(
+      `topic "${subject}" (stream "${stream}"): ${detail}; delete the stream or configure the log to match it`,
+    );
+    this.subject = subject;
+    this.stream = stream;
+  }
+}
+
+/** An append or consume named a partition the topic does not have. */
+export class PartitionOutOfRangeError extends RangeError {
+  override readonly name = 'PartitionOutOfRangeError';
+  readonly subject: string;
+  readonly partition: number;
+
+  constructor(subject: string, partition: number, partitions: number) {
+    super(`topic "${subject}" has partitions 0..${partitions - 1}; partition ${partition} does not exist`);
+    this.subject = subject;
+    this.partition = partition;
+  }
+}
+
+/** A publish got no PubAck after its bounded retries; it may or may not have been stored. */
+export class AppendFailedError extends Error {
+  override readonly name = 'AppendFailedError';
+  readonly subject: string;
+  readonly msgId: string;
+
+  constructor(subject: string, msgId: string, attempts: number, cause: unknown) {
+    super(
+      `append to "${subject}" with msgId "${msgId}" got no acknowledgement after ${attempts} attempts; it may have been stored, so retry with the same msgId (the stream deduplicates it)`,
+      { cause },
+    );
+    this.subject = subject;
+    this.msgId = msgId;
+  }
+}
+
+/** JetStream did not confirm an ack; the record stays pending and will be delivered again. */
+export class AckFailedError extends Error {
+  override readonly name = 'AckFailedError';
+  readonly subject: string;
+  readonly partition: number;
+  readonly seq: number;
+
+  constructor(subject: string, partition: number, seq: number, reason: string, cause?: unknown) {
+    super(
+      `ack of "${subject}" partition ${partition} seq ${seq} was not confirmed (${reason}); the record will be redelivered, so the consumer must skip what it already applied`,
+      { cause },
+    );
+    this.subject = subject;
+    this.partition = partition;
+    this.seq = seq;
+  }
+}
+
+/** Connecting to NATS failed. The message names the servers without credentials. */
+export class JetStreamConnectError extends Error {
+  override readonly name = 'JetStreamConnectError';
+
+  constructor(servers: string | readonly string[], cause: unknown) {
+    super(
+      `could not connect to NATS at ${redactServers(servers)}: ${redactText(cause instanceof Error ? cause.message : String(cause))}; check that nats-server runs with JetStream (-js) and the URL is right`,
+    );
+  }
+}
+
+/** The NATS connection under a consumer closed while the consumer was still open. */
+export class ConsumerConnectionClosedError extends Error {
+  override readonly name = 'ConsumerConnectionClosedError';
+  readonly subject: string;
+  readonly partition: number;
+
+  constructor(subject: string, partition: number) {
+    super(
+      `the NATS connection of the consumer of "${subject}" partition ${partition} closed; connect again and consume from the committed watermark`,
+    );
+    this.subject = subject;
+    this.partition = partition;
+  }
+}

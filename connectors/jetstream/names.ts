@@ -1,0 +1,35 @@
+/**
+ * JetStream names for eddy topics. Stream and consumer names cannot hold `.`,
+ * `*`, `>`, `/`, `\` or whitespace, so subjects are escaped: letters and digits
+ * stay, `.` becomes `_`, anything else becomes `-<hex code point>-`. The escape
+ * is injective, so two topics can never share a stream ("a.b" and "a_b" differ).
+ */
+export function streamName(subject: string): string {
+  let out = '';
+  for (const ch of subject) {
+    if (/[A-Za-z0-9]/.test(ch)) out += ch;
+    else if (ch === '.') out += '_';
+    else out += `-${(ch.codePointAt(0) ?? 0).toString(16)}-`;
+  }
+  return out;
+}
+
+/** The subject partition `p` of a topic is stored under. */
+export function partitionSubject(subject: string, partition: number): string {
+  return `${subject}.${partition}`;
+}
+
+/**
+ * The durable consumer of one partition for one durable name. The partition
+ * follows the last `_` and the escaped durable name is injective, so two
+ * (durable, partition) pairs never share a consumer.
+ */
+export function consumerName(durable: string, partition: number): string {
+  return `${streamName(durable)}_${partition}`;
+}
+
+/** NATS subjects: non-empty tokens separated by `.`, no wildcards or whitespace. */
+export function isValidTopicSubject(subject: string): boolean {
+  if (subject === '' || /[\s*>]/.test(subject)) return false;
+  return subject.split('.').every((token) => token !== '');
+}

@@ -1,0 +1,56 @@
+import type { Json } from '../store/store.ts';
+
+/** Where an input came from; undefined for timer firings. */
+export interface InputInfo {
+  readonly seq: number;
+  readonly id: string;
+  readonly eventTime: number;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface EmitOptions {
+  /** Key of the output record; defaults to the actor's key. */
+  readonly key?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Timers are state of the key: they survive restarts and passivation. */
+export interface Timers {
+  /** Fires `onTimer` once the partition's event-time watermark reaches `at`. Re-setting a name moves it. */
+  setEventTime(name: string, at: number): void;
+  /** Fires `onTimer` once the wall clock reaches `at`. */
+  setProcessingTime(name: string, at: number): void;
+  cancel(name: string): void;
+  get(name: string): { readonly kind: 'event' | 'processing'; readonly at: number } | undefined;
+}
+
+/**
+ * The one door to the outside world for `decide` and `onTimer`. Values that
+ * differ between runs come from here so that re-processing an input after a
+ * crash sees what the first attempt saw.
+ *
+ * @example
+ * decide: async (state, input, ctx) => {
+ *   const price = await ctx.run('price', () => fetchPrice(input.sku));
+ *   ctx.emit({ sku: input.sku, price, at: ctx.now() });
+ *   return [{ type: 'Priced', price }];
+ * }
+ */
+export interface ActorContext<O extends Json = Json> {
+  readonly key: string;
+  readonly actor: string;
+  readonly input: InputInfo | undefined;
+  /** Wall-clock milliseconds, recorded with the input's steps. */
+  now(): number;
+  /** Uniform in [0, 1), seeded by actor, key and input: the same on every re-run. */
+  random(): number;
+  /**
+   * Runs `fn` once: its result is journaled before it is returned, and a re-run
+   * of the same input after a crash gets the recorded result without calling `fn`.
+   * Steps are matched by name and call order within the input.
+   */
+  run<T extends Json>(name: string, fn: () => T | Promise<T>): Promise<T>;
+  /** Queues an output; it is written to the outbox with the input's events. */
+  emit(payload: O, options?: EmitOptions): void;
+  readonly timers: Timers;
+}

@@ -1,0 +1,34 @@
+/**
+ * `eddy`: keyed, event-sourced actors composed as RxJS pipelines, with
+ * exactly-once commits to a Store and outputs through an outbox.
+ *
+ * @example
+ * import { defineActor, MemoryLog, Stage } from 'eddy';
+ * import { PgliteStore } from 'eddy/connectors';
+ */
+export type { ActorContext, EmitOptions, InputInfo, Timers } from './actor/actor-context.ts';
+export {
+  type ActorDefinition,
+  type ActorEvent,
+  type Decision,
+  defineActor,
+  type FiredTimer,
+  type SnapshotPolicy,
+  type Upcaster,
+} from './actor/actor-definition.ts';
+export { UpcastError } from './actor/upcast.ts';
+export { InputDecodeError, jsonDecoder } from './codec/json-decoder.ts';
+export type { Envelope } from './envelope.ts';
+export { FencedError } from './errors/fenced-error.ts';
+export { NonDeterminismError } from './errors/non-determinism-error.ts';
+export * from './log/index.ts';
+export { type Logger, silentLogger } from './logger.ts';
+export { type ActorOperatorOptions, actor } from './operators/actor.ts';
+export { type SinkOptions, sink } from './operators/sink.ts';
+export { source } from './operators/source.ts';
+export { canonical, type KeyReplay, replayKey, type SnapshotMismatch } from './replay/replay-key.ts';
+export type { RuntimeOptions } from './runtime/runtime-options.ts';
+export { Stage } from './stage/stage.ts';
+export type { StageOptions } from './stage/stage-options.ts';
+export { MemoryStore } from './store/memory-store.ts';
+export type * from './store/store.ts';

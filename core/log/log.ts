@@ -1,0 +1,78 @@
+import type { Envelope } from '../envelope.ts';
+
+/** A topic of a Log: a fixed number of partitions, each an ordered sequence. */
+export interface TopicConfig {
+  readonly subject: string;
+  /** Fixed for the life of the topic: keys map to partitions by a stable hash. */
+  readonly partitions: number;
+  /** How long an appended msgId suppresses a duplicate append. Default 120 000 ms. */
+  readonly duplicateWindowMs?: number;
+}
+
+export interface AppendRecord {
+  readonly key: string;
+  readonly payload: Uint8Array;
+  /** Deduplication id; a second append with the same id inside the window is dropped. */
+  readonly msgId: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly eventTime?: number;
+  /** Overrides partitioning by key hash. */
+  readonly partition?: number;
+}
+
+export interface AppendAck {
+  readonly partition: number;
+  readonly seq: number;
+  /** True when the msgId was seen inside the window and nothing was stored. */
+  readonly duplicate: boolean;
+}
+
+export interface ConsumerOptions {
+  /** Durable name: a second consumer with the same name replaces the first. */
+  readonly durable: string;
+  /** First sequence to deliver (inclusive). */
+  readonly fromSeq: number;
+  /** Unacknowledged deliveries are redelivered after this long. Default 30 000 ms. */
+  readonly ackWaitMs?: number;
+  /** At most this many unacknowledged deliveries are outstanding: the backpressure bound. */
+  readonly maxAckPending?: number;
+}
+
+/** One delivery of a record to a consumer. */
+export interface Delivery {
+  readonly envelope: Envelope<Uint8Array>;
+  /** 1 on first delivery, more on redelivery. */
+  readonly deliveryCount: number;
+  /** Acknowledge; resolves once the log has recorded the ack (double ack). Idempotent. */
+  ack(): Promise<void>;
+  /** Tell the log the record is still being worked on, restarting its ack wait. */
+  working(): void;
+}
+
+export interface Consumer extends AsyncIterable<Delivery> {
+  /** Stops delivery; outstanding unacked records stay pending for the next consumer of that name. */
+  close(): Promise<void>;
+}
+
+/**
+ * A partitioned, append-only, sequenced log. Implemented by the embedded
+ * `MemoryLog` and by JetStream; both pass `test/conformance/log.ts`.
+ *
+ * @example
+ * await log.ensureTopic({ subject: 'orders', partitions: 4 });
+ * await log.append('orders', { key: 'alice', payload: bytes, msgId: 'o-1' });
+ * for await (const d of log.consume('orders', 0, { durable: 'billing', fromSeq: 1 })) {
+ *   await d.ack();
+ * }
+ */
+export interface Log {
+  ensureTopic(config: TopicConfig): Promise<void>;
+  /** Partition count of a topic created by `ensureTopic`. */
+  partitions(subject: string): Promise<number>;
+  append(subject: string, record: AppendRecord): Promise<AppendAck>;
+  /** Ordered read without acks from `fromSeq` (inclusive) to the current end, then ends. */
+  read(subject: string, partition: number, fromSeq: number): AsyncIterable<Envelope<Uint8Array>>;
+  /** A durable consumer with explicit acks; runs until closed. */
+  consume(subject: string, partition: number, options: ConsumerOptions): Consumer;
+  close(): Promise<void>;
+}

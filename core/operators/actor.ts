@@ -1,0 +1,79 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import type { ActorDefinition, ActorEvent } from '../actor/actor-definition.ts';
+import type { Delivery } from '../log/log.ts';
+import { PartitionRuntime } from '../runtime/partition-runtime.ts';
+import type { RuntimeOptions } from '../runtime/runtime-options.ts';
+import type { Json, OutboxRow, PartitionClaim } from '../store/store.ts';
+
+export interface ActorOperatorOptions<I> extends RuntimeOptions<I> {
+  /** The ownership this instance holds; deliveries must start at `claim.watermark + 1`. */
+  readonly claim: PartitionClaim;
+}
+
+/**
+ * Runs a keyed actor over the deliveries of one claimed partition and emits the
+ * outbox rows each commit wrote, starting with rows an earlier owner committed
+ * but did not publish. Pipe into `sink` to publish them. Completes after the
+ * source completes and the last commit is done; errors with `FencedError` when
+ * another owner took the partition.
+ *
+ * @example
+ * source(log, 'orders', 0, { durable: 'billing', fromSeq: claim.watermark + 1 })
+ *   .pipe(actor(billing, { claim, store, stage: 'billing', outputSubject: 'invoices', ... }), sink(log, store))
+ *   .subscribe();
+ */
+export function actor<S extends Json, I, E extends ActorEvent, O extends Json>(
+  def: ActorDefinition<S, I, E, O>,
+  options: ActorOperatorOptions<I>,
+): OperatorFunction<Delivery, OutboxRow> {
+  return (deliveries) =>
+    new Observable<OutboxRow>((subscriber) => {
+      const { store, stage, claim } = options;
+      let runtime: PartitionRuntime<S, I, E, O> | undefined;
+      const early: Delivery[] = [];
+      let sourceDone = false;
+      const finish = (): void => {
+        runtime?.drain().then(
+          () => subscriber.complete(),
+          (error: unknown) => subscriber.error(error),
+        );
+      };
+      Promise.all([store.timers(stage, claim.partition), store.outbox(stage, claim.partition)]).then(
+        ([timers, leftover]) => {
+          if (subscriber.closed) return;
+          for (const row of leftover) subscriber.next(row);
+          const firstPosition = leftover.reduce((max, row) => Math.max(max, row.position), 0) + 1;
+          runtime = new PartitionRuntime(
+            def,
+            options,
+            { claim, timers, firstPosition },
+            {
+              onCommitted: (rows) => {
+                for (const row of rows) subscriber.next(row);
+              },
+              onFailed: (error) => subscriber.error(error),
+            },
+          );
+          for (const d of early) runtime.push(d);
+          early.length = 0;
+          if (sourceDone) finish();
+        },
+        (error: unknown) => subscriber.error(error),
+      );
+      const subscription = deliveries.subscribe({
+        next: (d) => (runtime ? runtime.push(d) : early.push(d)),
+        error: (error: unknown) => {
+          runtime?.abort();
+          subscriber.error(error);
+        },
+        complete: () => {
+          sourceDone = true;
+          if (runtime) finish();
+        },
+      });
+      return () => {
+        subscription.unsubscribe();
+        runtime?.abort();
+      };
+    });
+}

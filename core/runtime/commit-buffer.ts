@@ -1,0 +1,94 @@
+import type { Delivery } from '../log/log.ts';
+import type {
+  CommitBatch,
+  JournalEvent,
+  KeyProgress,
+  OutboxRow,
+  Snapshot,
+  TimerRow,
+} from '../store/store.ts';
+import type { Unit } from './unit.ts';
+
+export interface TakenBatch {
+  readonly batch: CommitBatch;
+  readonly outbox: readonly OutboxRow[];
+  readonly deliveries: readonly Delivery[];
+  /** Units per key, to release the keys for passivation after the commit. */
+  readonly unitsByKey: ReadonlyMap<string, number>;
+}
+
+/** Collects finished units between commits and turns them into one CommitBatch. */
+export class CommitBuffer {
+  #units: Unit[] = [];
+  #nextPosition: number;
+  readonly #stage: string;
+  readonly #partition: number;
+
+  constructor(stage: string, partition: number, firstPosition: number) {
+    this.#stage = stage;
+    this.#partition = partition;
+    this.#nextPosition = firstPosition;
+  }
+
+  get size(): number {
+    return this.#units.length;
+  }
+
+  add(unit: Unit): void {
+    this.#units.push(unit);
+  }
+
+  take(epoch: number, keepSnapshots: number, watermark: number, eventTimeWatermark: number): TakenBatch {
+    const units = this.#units;
+    this.#units = [];
+    const events: JournalEvent[] = [];
+    const snapshots: Snapshot[] = [];
+    const outbox: OutboxRow[] = [];
+    const deliveries: Delivery[] = [];
+    const progress = new Map<string, number>();
+    const timers = new Map<string, TimerRow | { actor: string; key: string; name: string; deleted: true }>();
+    const unitsByKey = new Map<string, number>();
+    for (const unit of units) {
+      unitsByKey.set(unit.key, (unitsByKey.get(unit.key) ?? 0) + 1);
+      for (const e of unit.events) events.push(e);
+      if (unit.snapshot) snapshots.push(unit.snapshot);
+      for (const o of unit.outputs) {
+        outbox.push({ ...o, stage: this.#stage, partition: this.#partition, position: this.#nextPosition++ });
+      }
+      for (const d of unit.deliveries) deliveries.push(d);
+      if (unit.inputSeq !== undefined) {
+        const prev = progress.get(unit.key) ?? 0;
+        if (unit.inputSeq > prev) progress.set(unit.key, unit.inputSeq);
+      }
+      for (const t of unit.timersDeleted) timers.set(`${t.key}\u0000${t.name}`, { ...t, deleted: true });
+      for (const t of unit.timersSet) timers.set(`${t.key}\u0000${t.name}`, t);
+    }
+    const timersSet: TimerRow[] = [];
+    const timersDeleted: { actor: string; key: string; name: string }[] = [];
+    for (const t of timers.values()) {
+      if ('deleted' in t) timersDeleted.push({ actor: t.actor, key: t.key, name: t.name });
+      else timersSet.push(t);
+    }
+    const keyProgress: KeyProgress[] = [];
+    for (const [key, seq] of progress) keyProgress.push({ key, seq });
+    return {
+      batch: {
+        stage: this.#stage,
+        partition: this.#partition,
+        epoch,
+        events,
+        snapshots,
+        keepSnapshots,
+        outbox,
+        progress: keyProgress,
+        timersSet,
+        timersDeleted,
+        watermark,
+        eventTimeWatermark,
+      },
+      outbox,
+      deliveries,
+      unitsByKey,
+    };
+  }
+}

@@ -1,0 +1,666 @@
+import type { ActorDefinition, ActorEvent, Decision, FiredTimer } from '../actor/actor-definition.ts';
+import { makeUpcaster } from '../actor/upcast.ts';
+import { FencedError } from '../errors/fenced-error.ts';
+import type { Delivery } from '../log/log.ts';
+import { type Logger, silentLogger } from '../logger.ts';
+import type { JournalEvent, Json, OutboxRow, PartitionClaim, Snapshot, TimerRow } from '../store/store.ts';
+import { CommitBuffer } from './commit-buffer.ts';
+import { deadLetterDraft } from './dead-letter.ts';
+import { isIdle, type KeySlot, newSlot, nextTask, type Task, taskId } from './key-slot.ts';
+import { recoverSlot } from './recover-slot.ts';
+import type { RuntimeOptions } from './runtime-options.ts';
+import { StepContext, type TimerOp } from './step-context.ts';
+import { STEP_EVENT, type StepRecord } from './steps.ts';
+import { type TimerEntry, TimerIndex } from './timer-index.ts';
+import type { OutputDraft, Unit } from './unit.ts';
+import { WatermarkTracker } from './watermark-tracker.ts';
+
+export interface RuntimeHooks {
+  /** Outbox rows just committed, in publish order. */
+  onCommitted(rows: readonly OutboxRow[]): void;
+  /** The runtime stopped on an error; `FencedError` means another owner has the partition. */
+  onFailed(error: unknown): void;
+}
+
+export interface RuntimeStart {
+  readonly claim: PartitionClaim;
+  readonly timers: readonly TimerRow[];
+  /** First outbox position to use: above any row left from an earlier owner. */
+  readonly firstPosition: number;
+}
+
+/**
+ * Runs one actor over one claimed partition: keys in parallel, each key in
+ * order; commits finished work in micro-batches (journal, snapshots, outbox,
+ * key progress, timers and watermark in one transaction); acknowledges inputs
+ * only after the commit that covers them; skips inputs already applied.
+ *
+ * Recovery story: everything in memory may be lost at any moment. The committed
+ * watermark, each key's last applied seq and the journal are the truth: a new
+ * runtime re-reads from watermark + 1 and skips what a key already applied.
+ */
+export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends Json> {
+  readonly #def: ActorDefinition<S, I, E, O>;
+  readonly #options: RuntimeOptions<I>;
+  readonly #hooks: RuntimeHooks;
+  readonly #claim: PartitionClaim;
+  readonly #log: Logger;
+  readonly #clock: () => number;
+  readonly #slots = new Map<string, KeySlot<S>>();
+  readonly #timers: TimerIndex;
+  readonly #tracker: WatermarkTracker;
+  readonly #buffer: CommitBuffer;
+  readonly #upcast: ReturnType<typeof makeUpcaster>;
+  readonly #heldAcks = new Map<number, Delivery[]>();
+  readonly #commitEvery: number;
+  readonly #commitIntervalMs: number;
+  readonly #maxActiveKeys: number;
+  readonly #lateness: number;
+  #eventClock: number;
+  #committedWatermark: number;
+  #commitTimer: ReturnType<typeof setTimeout> | undefined;
+  #tickTimer: ReturnType<typeof setInterval> | undefined;
+  #committing: Promise<void> | undefined;
+  #flushWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  #busyTasks = 0;
+  #idleWaiters: (() => void)[] = [];
+  #stopped = false;
+  #failed = false;
+
+  constructor(
+    def: ActorDefinition<S, I, E, O>,
+    options: RuntimeOptions<I>,
+    start: RuntimeStart,
+    hooks: RuntimeHooks,
+  ) {
+    this.#def = def;
+    this.#options = options;
+    this.#hooks = hooks;
+    this.#claim = start.claim;
+    this.#log = options.logger ?? silentLogger;
+    this.#clock = options.clock ?? Date.now;
+    this.#commitEvery = options.commitEvery ?? 500;
+    this.#commitIntervalMs = options.commitIntervalMs ?? 20;
+    this.#maxActiveKeys = options.maxActiveKeys ?? 100_000;
+    this.#lateness = options.allowedLatenessMs ?? 0;
+    this.#timers = new TimerIndex(start.timers);
+    this.#tracker = new WatermarkTracker(start.claim.watermark, start.claim.eventTimeWatermark);
+    this.#committedWatermark = start.claim.watermark;
+    this.#eventClock = start.claim.eventTimeWatermark;
+    this.#buffer = new CommitBuffer(options.stage, start.claim.partition, start.firstPosition);
+    this.#upcast = makeUpcaster(def.upcasters, def.eventVersions);
+    // Timers that came due while nobody owned the partition fire first.
+    this.#fireDueEventTimers(undefined);
+    const tick = options.timerTickMs ?? 100;
+    this.#tickTimer = setInterval(() => this.#fireDueProcessingTimers(), tick);
+    this.#tickTimer.unref?.();
+  }
+
+  get partition(): number {
+    return this.#claim.partition;
+  }
+
+  /** Highest seq at or below which everything is committed. */
+  get committedWatermark(): number {
+    return this.#committedWatermark;
+  }
+
+  get activeKeys(): number {
+    return this.#slots.size;
+  }
+
+  /** Hands one delivery to the runtime; never throws. */
+  push(delivery: Delivery): void {
+    if (this.#stopped) return;
+    const env = delivery.envelope;
+    if (env.seq <= this.#tracker.maxSeen) {
+      if (this.#options.mutation === 'no-dedup') this.#enqueue(env.key, { kind: 'input', delivery });
+      else this.#redelivered(delivery);
+      return;
+    }
+    this.#tracker.arrive(env.seq, env.eventTime);
+    this.#enqueue(env.key, { kind: 'input', delivery });
+    if (env.eventTime > this.#eventClock) {
+      this.#eventClock = env.eventTime;
+      this.#fireDueEventTimers(env.seq);
+    }
+  }
+
+  /** Finishes all accepted work, commits it, and stops. Deliveries that arrive later are left unacked. */
+  async drain(): Promise<void> {
+    this.#stopped = true;
+    this.#stopTimers();
+    while (this.#busyTasks > 0 && !this.#failed) {
+      await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    }
+    while (
+      !this.#failed &&
+      (this.#buffer.size > 0 || this.#committing || this.#tracker.watermark > this.#committedWatermark)
+    ) {
+      await this.#commitNow();
+    }
+  }
+
+  /** Stops at once, as a crash would: nothing more is committed or acknowledged. */
+  abort(): void {
+    this.#stopped = true;
+    this.#failed = true;
+    this.#stopTimers();
+    for (const w of this.#flushWaiters) w.reject(new Error('runtime aborted'));
+    this.#flushWaiters = [];
+    for (const w of this.#idleWaiters) w();
+    this.#idleWaiters = [];
+  }
+
+  #stopTimers(): void {
+    if (this.#commitTimer) clearTimeout(this.#commitTimer);
+    this.#commitTimer = undefined;
+    if (this.#tickTimer) clearInterval(this.#tickTimer);
+    this.#tickTimer = undefined;
+  }
+
+  #redelivered(delivery: Delivery): void {
+    const seq = delivery.envelope.seq;
+    if (seq <= this.#committedWatermark) {
+      this.#ack([delivery]);
+      return;
+    }
+    const held = this.#heldAcks.get(seq);
+    if (held) held.push(delivery);
+    else this.#heldAcks.set(seq, [delivery]);
+  }
+
+  #enqueue(key: string, task: Task): void {
+    let slot = this.#slots.get(key);
+    if (slot) {
+      // Map order is the LRU order: touching moves the key to the end.
+      this.#slots.delete(key);
+      this.#slots.set(key, slot);
+    } else {
+      slot = newSlot(key, this.#def.initial(key));
+      this.#slots.set(key, slot);
+      this.#load(slot);
+    }
+    this.#busyTasks++;
+    slot.queue.push(task);
+    if (slot.loaded && !slot.running) this.#pump(slot);
+  }
+
+  #load(slot: KeySlot<S>): void {
+    slot.running = true;
+    const { store, stage } = this.#options;
+    store.load(this.#def.name, slot.key, stage, this.#claim.partition).then(
+      (record) => {
+        if (this.#failed) return;
+        recoverSlot(slot, this.#def, record, this.#upcast, (task, lastApplied) =>
+          this.#isOpen(slot, task, lastApplied),
+        );
+        slot.running = false;
+        this.#pump(slot);
+      },
+      (error: unknown) => this.#fail(error),
+    );
+  }
+
+  #isOpen(slot: KeySlot<S>, task: string, lastApplied: number): boolean {
+    if (task.startsWith('seq:')) return Number(task.slice(4)) > lastApplied;
+    const match = /^timer:(.*)@(-?\d+(?:\.\d+)?):(event|processing)$/.exec(task);
+    if (!match) return false;
+    const live = this.#timers.get(slot.key, match[1] ?? '');
+    return live !== undefined && live.at === Number(match[2]) && live.kind === match[3];
+  }
+
+  #pump(slot: KeySlot<S>): void {
+    while (!slot.running && !this.#failed) {
+      const task = nextTask(slot);
+      if (!task) return;
+      let pending: Promise<void> | undefined;
+      try {
+        pending = this.#run(slot, task);
+      } catch (error) {
+        this.#fail(error);
+        return;
+      }
+      if (pending) {
+        slot.running = true;
+        pending.then(
+          () => {
+            slot.running = false;
+            this.#pump(slot);
+          },
+          (error: unknown) => this.#fail(error),
+        );
+        return;
+      }
+    }
+  }
+
+  /** Runs one task; returns a promise only when the actor's code is asynchronous. */
+  #run(slot: KeySlot<S>, task: Task): Promise<void> | undefined {
+    if (task.kind === 'timer') return this.#runTimer(slot, task);
+    const delivery = task.delivery;
+    const env = delivery.envelope;
+    if (env.seq <= slot.lastApplied && this.#options.mutation !== 'no-dedup') {
+      this.#finish(slot, task, emptyUnit(slot.key, env.seq, delivery));
+      return undefined;
+    }
+    let input: I;
+    try {
+      input = this.#options.decode(env.payload, env);
+    } catch (error) {
+      this.#finish(slot, task, this.#deadLetter(slot, task, 'decode', error));
+      return undefined;
+    }
+    const id = taskId(task);
+    const ctx = this.#context(slot, id, {
+      seq: env.seq,
+      id: env.id,
+      eventTime: env.eventTime,
+      headers: env.headers,
+    });
+    let decision: Decision<E>;
+    try {
+      decision = this.#def.decide(slot.state, input, ctx);
+    } catch (error) {
+      this.#finish(slot, task, this.#deadLetter(slot, task, 'decide', error));
+      return undefined;
+    }
+    if (isPromise(decision)) {
+      return decision.then(
+        (events) => this.#apply(slot, task, ctx, events),
+        (error: unknown) => {
+          if (this.#failed) return;
+          this.#finish(slot, task, this.#deadLetter(slot, task, 'decide', error));
+        },
+      );
+    }
+    this.#apply(slot, task, ctx, decision);
+    return undefined;
+  }
+
+  #runTimer(slot: KeySlot<S>, task: Extract<Task, { kind: 'timer' }>): Promise<void> | undefined {
+    const live = this.#timers.get(slot.key, task.name);
+    const onTimer = this.#def.onTimer;
+    if (!onTimer || !live || live.at !== task.at || live.kind !== task.timerKind) {
+      // Moved or cancelled since it came due: nothing to do.
+      this.#finish(slot, task, undefined);
+      return undefined;
+    }
+    const ctx = this.#context(slot, taskId(task), undefined);
+    const fired: FiredTimer = { name: task.name, kind: task.timerKind, at: task.at };
+    let decision: Decision<E>;
+    try {
+      decision = onTimer(slot.state, fired, ctx);
+    } catch (error) {
+      this.#finish(slot, task, this.#deadLetter(slot, task, 'onTimer', error));
+      return undefined;
+    }
+    if (isPromise(decision)) {
+      return decision.then(
+        (events) => this.#apply(slot, task, ctx, events),
+        (error: unknown) => {
+          if (this.#failed) return;
+          this.#finish(slot, task, this.#deadLetter(slot, task, 'onTimer', error));
+        },
+      );
+    }
+    this.#apply(slot, task, ctx, decision);
+    return undefined;
+  }
+
+  #context(slot: KeySlot<S>, id: string, input: StepContext<O>['input']): StepContext<O> {
+    const recorded = slot.steps.get(id) ?? [];
+    return new StepContext<O>(
+      {
+        actor: this.#def.name,
+        clock: this.#clock,
+        timer: (name) => this.#timers.get(slot.key, name),
+        persist: (steps) => this.#persistSteps(slot, id, steps),
+      },
+      slot.key,
+      input,
+      id,
+      recorded,
+    );
+  }
+
+  /** Folds the decided events into state and records the task's unit for the next commit. */
+  #apply(slot: KeySlot<S>, task: Task, ctx: StepContext<O>, events: readonly E[]): void {
+    if (this.#failed) return;
+    const seq = task.kind === 'input' ? task.delivery.envelope.seq : undefined;
+    const eventTime = task.kind === 'input' ? task.delivery.envelope.eventTime : task.at;
+    let state = slot.state;
+    const journal: JournalEvent[] = [];
+    let outputs: OutputDraft[];
+    try {
+      if (!Array.isArray(events)) throw new TypeError('decide must return an array of events');
+      let version = slot.version;
+      for (const event of events) {
+        if (typeof event?.type !== 'string' || event.type.startsWith('$')) {
+          throw new TypeError(
+            `every event needs a string "type" not starting with "$", got ${JSON.stringify(event)}`,
+          );
+        }
+        state = this.#def.evolve(state, event);
+        journal.push({
+          actor: this.#def.name,
+          key: slot.key,
+          version: ++version,
+          type: event.type,
+          schemaVersion: this.#def.eventVersions?.[event.type] ?? 1,
+          data: event,
+          inputSeq: seq ?? 0,
+          eventTime,
+        });
+      }
+      outputs = this.#outputs(slot, task, ctx);
+    } catch (error) {
+      this.#finish(slot, task, this.#deadLetter(slot, task, 'evolve', error));
+      return;
+    }
+    const before = slot.state;
+    slot.state = state;
+    slot.version += journal.length;
+    let snapshot: Snapshot | undefined;
+    const policy = this.#def.snapshot;
+    if (policy && journal.length > 0 && slot.version - slot.snapshotVersion >= policy.every) {
+      const taken = this.#options.mutation === 'snapshot-before-apply' ? before : state;
+      snapshot = {
+        actor: this.#def.name,
+        key: slot.key,
+        version: slot.version,
+        state: structuredClone(taken),
+      };
+      slot.snapshotVersion = slot.version;
+    }
+    const { timersSet, timersDeleted } = this.#timerChanges(slot, task, ctx.timerOps);
+    this.#finish(slot, task, {
+      key: slot.key,
+      inputSeq: seq,
+      events: journal,
+      snapshot,
+      outputs,
+      timersSet,
+      timersDeleted,
+      deliveries: task.kind === 'input' ? [task.delivery] : [],
+    });
+  }
+
+  #outputs(slot: KeySlot<S>, task: Task, ctx: StepContext<O>): OutputDraft[] {
+    if (ctx.outputs.length === 0) return [];
+    const subject = this.#options.outputSubject;
+    if (subject === undefined) {
+      throw new Error(
+        `actor "${this.#def.name}" emitted an output but stage "${this.#options.stage}" has no output subject; set one`,
+      );
+    }
+    const base = this.#msgIdBase(slot, task);
+    const eventTime = task.kind === 'input' ? task.delivery.envelope.eventTime : task.at;
+    return ctx.outputs.map((o, i) => ({
+      msgId: `${base}:${i}`,
+      subject,
+      key: o.options?.key ?? slot.key,
+      payload: o.payload,
+      headers: o.options?.headers ?? {},
+      eventTime,
+    }));
+  }
+
+  #msgIdBase(slot: KeySlot<S>, task: Task): string {
+    const head = `${this.#options.stage}:${this.#claim.partition}`;
+    return task.kind === 'input'
+      ? `${head}:${task.delivery.envelope.seq}`
+      : `${head}:t:${slot.key}:${task.name}:${task.at}`;
+  }
+
+  #timerChanges(
+    slot: KeySlot<S>,
+    task: Task,
+    ops: readonly TimerOp[],
+  ): Pick<Unit, 'timersSet' | 'timersDeleted'> {
+    const final = new Map<string, TimerEntry | undefined>();
+    if (task.kind === 'timer') final.set(task.name, undefined);
+    for (const op of ops) final.set(op.name, op.entry);
+    const timersSet: TimerRow[] = [];
+    const timersDeleted: { actor: string; key: string; name: string }[] = [];
+    for (const [name, entry] of final) {
+      if (entry) {
+        this.#timers.set(slot.key, name, entry);
+        timersSet.push({
+          actor: this.#def.name,
+          key: slot.key,
+          name,
+          kind: entry.kind,
+          at: entry.at,
+          stage: this.#options.stage,
+          partition: this.#claim.partition,
+        });
+      } else {
+        this.#timers.delete(slot.key, name);
+        timersDeleted.push({ actor: this.#def.name, key: slot.key, name });
+      }
+    }
+    return { timersSet, timersDeleted };
+  }
+
+  #deadLetter(slot: KeySlot<S>, task: Task, phase: string, error: unknown): Unit {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.#log.warn(
+      {
+        stage: this.#options.stage,
+        partition: this.#claim.partition,
+        key: slot.key,
+        task: taskId(task),
+        phase,
+        reason,
+      },
+      'dead-lettered',
+    );
+    const draft = deadLetterDraft({
+      stage: this.#options.stage,
+      subject: this.#options.deadLetterSubject,
+      msgId: `${this.#msgIdBase(slot, task)}:dead`,
+      key: slot.key,
+      phase,
+      reason,
+      delivery: task.kind === 'input' ? task.delivery : undefined,
+      actor: this.#def.name,
+    });
+    return {
+      key: slot.key,
+      inputSeq: task.kind === 'input' ? task.delivery.envelope.seq : undefined,
+      events: [],
+      snapshot: undefined,
+      outputs: [draft],
+      // A timer whose handler failed is spent: retrying it forever would wedge the key.
+      timersSet: [],
+      timersDeleted: task.kind === 'timer' ? this.#timerChanges(slot, task, []).timersDeleted : [],
+      deliveries: task.kind === 'input' ? [task.delivery] : [],
+    };
+  }
+
+  /** Ends a task: records its unit, marks its input done, and schedules a commit. */
+  #finish(slot: KeySlot<S>, task: Task, unit: Unit | undefined): void {
+    if (this.#failed) return;
+    slot.steps.delete(taskId(task));
+    if (unit) {
+      if (unit.inputSeq !== undefined && unit.inputSeq > slot.lastApplied) slot.lastApplied = unit.inputSeq;
+      slot.uncommitted++;
+      this.#buffer.add(unit);
+    }
+    if (task.kind === 'input') this.#tracker.done(task.delivery.envelope.seq);
+    else if (task.holdSeq !== undefined) this.#tracker.done(task.holdSeq);
+    this.#busyTasks--;
+    if (this.#busyTasks === 0) {
+      for (const w of this.#idleWaiters) w();
+      this.#idleWaiters = [];
+    }
+    this.#scheduleCommit();
+  }
+
+  #persistSteps(slot: KeySlot<S>, task: string, steps: readonly StepRecord[]): Promise<void> {
+    if (this.#failed) return Promise.reject(new Error('runtime aborted'));
+    const events: JournalEvent[] = steps.map((step) => ({
+      actor: this.#def.name,
+      key: slot.key,
+      version: ++slot.version,
+      type: STEP_EVENT,
+      schemaVersion: 1,
+      data: { task, ...step },
+      inputSeq: task.startsWith('seq:') ? Number(task.slice(4)) : 0,
+      eventTime: this.#clock(),
+    }));
+    slot.uncommitted++;
+    this.#buffer.add({
+      key: slot.key,
+      inputSeq: undefined,
+      events,
+      snapshot: undefined,
+      outputs: [],
+      timersSet: [],
+      timersDeleted: [],
+      deliveries: [],
+    });
+    return new Promise<void>((resolve, reject) => {
+      this.#flushWaiters.push({ resolve, reject });
+      void this.#commitNow();
+    });
+  }
+
+  #fireDueEventTimers(holdSeq: number | undefined): void {
+    for (const t of this.#timers.due('event', this.#eventClock - this.#lateness)) {
+      if (holdSeq !== undefined) this.#tracker.hold(holdSeq);
+      this.#enqueue(t.key, { kind: 'timer', name: t.name, timerKind: 'event', at: t.at, holdSeq });
+    }
+  }
+
+  #fireDueProcessingTimers(): void {
+    if (this.#stopped) return;
+    for (const t of this.#timers.due('processing', this.#clock())) {
+      this.#enqueue(t.key, {
+        kind: 'timer',
+        name: t.name,
+        timerKind: 'processing',
+        at: t.at,
+        holdSeq: undefined,
+      });
+    }
+  }
+
+  #scheduleCommit(): void {
+    if (this.#buffer.size >= this.#commitEvery) {
+      void this.#commitNow();
+    } else if (this.#commitTimer === undefined && this.#buffer.size > 0) {
+      this.#commitTimer = setTimeout(() => {
+        this.#commitTimer = undefined;
+        void this.#commitNow();
+      }, this.#commitIntervalMs);
+    }
+  }
+
+  /** Commits what is buffered; if a commit is under way, runs again once it ends. */
+  async #commitNow(): Promise<void> {
+    // Several callers may wait here; each re-checks once the commit ahead of it ends.
+    while (this.#committing !== undefined) await this.#committing;
+    if (this.#failed) return;
+    if (this.#buffer.size === 0 && this.#tracker.watermark <= this.#committedWatermark) return;
+    if (this.#commitTimer) {
+      clearTimeout(this.#commitTimer);
+      this.#commitTimer = undefined;
+    }
+    this.#committing = this.#commitOnce().finally(() => {
+      this.#committing = undefined;
+    });
+    await this.#committing;
+    if (this.#buffer.size >= this.#commitEvery || this.#flushWaiters.length > 0) return this.#commitNow();
+    this.#scheduleCommit();
+  }
+
+  async #commitOnce(): Promise<void> {
+    const waiters = this.#flushWaiters;
+    this.#flushWaiters = [];
+    const taken = this.#buffer.take(
+      this.#claim.epoch,
+      this.#def.snapshot?.keep ?? 1,
+      this.#tracker.watermark,
+      this.#tracker.eventTimeWatermark,
+    );
+    try {
+      await this.#options.store.commit(taken.batch);
+    } catch (error) {
+      for (const w of waiters) w.reject(error);
+      this.#fail(error);
+      return;
+    }
+    if (this.#failed) return;
+    this.#committedWatermark = taken.batch.watermark ?? this.#committedWatermark;
+    for (const [key, n] of taken.unitsByKey) {
+      const slot = this.#slots.get(key);
+      if (slot) slot.uncommitted -= n;
+    }
+    for (const w of waiters) w.resolve();
+    this.#options.onCommit?.(this.#claim.partition, this.#committedWatermark);
+    if (taken.outbox.length > 0) this.#hooks.onCommitted(taken.outbox);
+    this.#ack(taken.deliveries);
+    for (const [seq, held] of this.#heldAcks) {
+      if (seq > this.#committedWatermark) continue;
+      this.#heldAcks.delete(seq);
+      this.#ack(held);
+    }
+    this.#passivate();
+  }
+
+  #ack(deliveries: readonly Delivery[]): void {
+    for (const d of deliveries) {
+      d.ack().catch((error: unknown) => {
+        // A lost ack only means a redelivery, which the dedup skips.
+        this.#log.debug({ seq: d.envelope.seq, error: String(error) }, 'ack failed');
+      });
+    }
+  }
+
+  #passivate(): void {
+    let excess = this.#slots.size - this.#maxActiveKeys;
+    if (excess <= 0) return;
+    for (const [key, slot] of this.#slots) {
+      if (excess <= 0) break;
+      if (!isIdle(slot) || slot.steps.size > 0) continue;
+      this.#slots.delete(key);
+      excess--;
+    }
+  }
+
+  #fail(error: unknown): void {
+    if (this.#failed) return;
+    if (error instanceof FencedError) {
+      this.#log.warn(
+        { stage: this.#options.stage, partition: this.#claim.partition },
+        'fenced: another owner took the partition',
+      );
+    } else {
+      this.#log.error(
+        { stage: this.#options.stage, partition: this.#claim.partition, error: String(error) },
+        'partition runtime failed; it restarts from the committed state',
+      );
+    }
+    this.abort();
+    this.#hooks.onFailed(error);
+  }
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown })?.then === 'function';
+}
+
+function emptyUnit(key: string, seq: number, delivery: Delivery): Unit {
+  return {
+    key,
+    inputSeq: seq,
+    events: [],
+    snapshot: undefined,
+    outputs: [],
+    timersSet: [],
+    timersDeleted: [],
+    deliveries: [delivery],
+  };
+}

@@ -1,0 +1,33 @@
+import type { Envelope } from '../envelope.ts';
+import type { Logger } from '../logger.ts';
+import type { Store } from '../store/store.ts';
+
+/** Deliberate defects for proving that the property tests catch real bugs. Never use them. */
+export type RuntimeMutation = 'no-dedup' | 'snapshot-before-apply';
+
+/** How a keyed actor runtime processes one claimed partition. */
+export interface RuntimeOptions<I> {
+  readonly stage: string;
+  readonly store: Store;
+  /** Subject `ctx.emit` writes to; emitting without one is an error. */
+  readonly outputSubject?: string;
+  /** Subject of dead-letter records (bad input, a throwing decide). */
+  readonly deadLetterSubject: string;
+  /** Turns a record's bytes into the actor's input; throwing sends the record to the dead letters. */
+  readonly decode: (payload: Uint8Array, envelope: Envelope<Uint8Array>) => I;
+  /** Commit after this many finished inputs... Default 500. */
+  readonly commitEvery?: number;
+  /** ...or this long after the first unfinished one. Default 20 ms. */
+  readonly commitIntervalMs?: number;
+  /** Idle keys beyond this many are passivated, least recently used first. Default 100 000. */
+  readonly maxActiveKeys?: number;
+  /** Event-time timers fire once the partition's max event time minus this passes them. Default 0. */
+  readonly allowedLatenessMs?: number;
+  /** How often processing-time timers are checked. Default 100 ms. */
+  readonly timerTickMs?: number;
+  readonly clock?: () => number;
+  readonly logger?: Logger;
+  /** Called after every commit with the partition's committed watermark. */
+  readonly onCommit?: (partition: number, watermark: number) => void;
+  readonly mutation?: RuntimeMutation;
+}

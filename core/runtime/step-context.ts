@@ -1,0 +1,116 @@
+import type { ActorContext, EmitOptions, InputInfo, Timers } from '../actor/actor-context.ts';
+import { NonDeterminismError } from '../errors/non-determinism-error.ts';
+import type { Json } from '../store/store.ts';
+import { seededRandom, seedOf } from './seeded-random.ts';
+import type { StepRecord } from './steps.ts';
+import type { TimerEntry } from './timer-index.ts';
+
+export interface TimerOp {
+  readonly name: string;
+  readonly entry: TimerEntry | undefined;
+}
+
+export interface StepHost {
+  readonly actor: string;
+  readonly clock: () => number;
+  /** Journals the steps and resolves once they are committed. */
+  persist(steps: readonly StepRecord[]): Promise<void>;
+  timer(name: string): TimerEntry | undefined;
+}
+
+/**
+ * The ctx of one task. Steps recorded by an earlier attempt of the same task
+ * are returned in call order; new ones are recorded, and `run` commits them
+ * before it returns, so a side effect's result is durable before it is used.
+ */
+export class StepContext<O extends Json> implements ActorContext<O> {
+  readonly key: string;
+  readonly input: InputInfo | undefined;
+  readonly outputs: { payload: O; options: EmitOptions | undefined }[] = [];
+  readonly timerOps: TimerOp[] = [];
+  readonly timers: Timers;
+  readonly #host: StepHost;
+  readonly #recorded: readonly StepRecord[];
+  readonly #random: () => number;
+  #index = 0;
+  #pending: StepRecord[] = [];
+
+  constructor(
+    host: StepHost,
+    key: string,
+    input: InputInfo | undefined,
+    taskId: string,
+    recorded: readonly StepRecord[],
+  ) {
+    this.#host = host;
+    this.key = key;
+    this.input = input;
+    this.#recorded = recorded;
+    this.#random = seededRandom(seedOf(`${host.actor}\u0000${key}\u0000${taskId}`));
+    this.timers = this.#makeTimers();
+  }
+
+  get actor(): string {
+    return this.#host.actor;
+  }
+
+  now(): number {
+    const recorded = this.#replay('now', 'now');
+    if (recorded !== undefined) return recorded as number;
+    const value = this.#host.clock();
+    this.#pending.push({ index: this.#index++, kind: 'now', name: 'now', value });
+    return value;
+  }
+
+  random(): number {
+    return this.#random();
+  }
+
+  async run<T extends Json>(name: string, fn: () => T | Promise<T>): Promise<T> {
+    const recorded = this.#replay('run', name);
+    if (recorded !== undefined) return recorded as T;
+    const index = this.#index++;
+    // Normalise through JSON so the first run returns exactly what a replay will.
+    const raw = await fn();
+    const value = JSON.parse(JSON.stringify(raw ?? null)) as T;
+    this.#pending.push({ index, kind: 'run', name, value });
+    const steps = this.#pending;
+    this.#pending = [];
+    await this.#host.persist(steps);
+    return value;
+  }
+
+  emit(payload: O, options?: EmitOptions): void {
+    this.outputs.push({ payload, options });
+  }
+
+  #replay(kind: StepRecord['kind'], name: string): Json | undefined {
+    const step = this.#recorded[this.#index];
+    if (!step) return undefined;
+    if (step.kind !== kind || step.name !== name) {
+      throw new NonDeterminismError(
+        this.#host.actor,
+        this.key,
+        this.#index,
+        `${step.kind}(${step.name})`,
+        `${kind}(${name})`,
+      );
+    }
+    this.#index++;
+    return step.value;
+  }
+
+  #makeTimers(): Timers {
+    const ops = this.timerOps;
+    const current = (name: string): TimerEntry | undefined => {
+      for (let i = ops.length - 1; i >= 0; i--) if (ops[i]?.name === name) return ops[i]?.entry;
+      return this.#host.timer(name);
+    };
+    return {
+      setEventTime: (name, at) => ops.push({ name, entry: { kind: 'event', at } }),
+      setProcessingTime: (name, at) => ops.push({ name, entry: { kind: 'processing', at } }),
+      cancel: (name) => ops.push({ name, entry: undefined }),
+      get: (name) => current(name),
+    };
+  }
+}

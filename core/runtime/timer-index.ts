@@ -1,0 +1,64 @@
+import type { TimerRow } from '../store/store.ts';
+import { MinHeap } from './min-heap.ts';
+
+export interface TimerEntry {
+  readonly kind: 'event' | 'processing';
+  readonly at: number;
+}
+
+interface HeapItem {
+  readonly key: string;
+  readonly name: string;
+  readonly at: number;
+}
+
+/**
+ * All timers of one partition, including those of passivated keys, so that a
+ * timer fires whether or not its key is in memory. Heaps use lazy deletion:
+ * an entry is live only while the map still holds the same timer.
+ */
+export class TimerIndex {
+  readonly #byKey = new Map<string, Map<string, TimerEntry>>();
+  readonly #event = new MinHeap<HeapItem>();
+  readonly #processing = new MinHeap<HeapItem>();
+
+  constructor(rows: readonly TimerRow[]) {
+    for (const row of rows) this.set(row.key, row.name, { kind: row.kind, at: row.at });
+  }
+
+  get(key: string, name: string): TimerEntry | undefined {
+    return this.#byKey.get(key)?.get(name);
+  }
+
+  set(key: string, name: string, entry: TimerEntry): void {
+    let timers = this.#byKey.get(key);
+    if (!timers) {
+      timers = new Map();
+      this.#byKey.set(key, timers);
+    }
+    timers.set(name, entry);
+    (entry.kind === 'event' ? this.#event : this.#processing).push(entry.at, { key, name, at: entry.at });
+  }
+
+  delete(key: string, name: string): void {
+    const timers = this.#byKey.get(key);
+    if (!timers) return;
+    timers.delete(name);
+    if (timers.size === 0) this.#byKey.delete(key);
+  }
+
+  /** Removes and returns the timers of `kind` due at `now`; they stay in the map until fired. */
+  due(kind: 'event' | 'processing', now: number): { key: string; name: string; at: number }[] {
+    const heap = kind === 'event' ? this.#event : this.#processing;
+    const out: HeapItem[] = [];
+    for (;;) {
+      const top = heap.peekPriority();
+      if (top === undefined || top > now) break;
+      const item = heap.pop();
+      if (!item) break;
+      const live = this.get(item.key, item.name);
+      if (live && live.kind === kind && live.at === item.at) out.push(item);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,25 @@
+import type { Delivery } from '../log/log.ts';
+import type { JournalEvent, Json, Snapshot, TimerRow } from '../store/store.ts';
+
+/** An output waiting for its commit; msgId is deterministic. */
+export interface OutputDraft {
+  readonly msgId: string;
+  readonly subject: string;
+  readonly key: string;
+  readonly payload: Json;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly eventTime: number;
+}
+
+/** What one finished task (an input, a timer firing, a step flush) asks the next commit to write. */
+export interface Unit {
+  readonly key: string;
+  /** Set for inputs: the key's progress moves to it. */
+  readonly inputSeq: number | undefined;
+  readonly events: readonly JournalEvent[];
+  readonly snapshot: Snapshot | undefined;
+  readonly outputs: readonly OutputDraft[];
+  readonly timersSet: readonly TimerRow[];
+  readonly timersDeleted: readonly { readonly actor: string; readonly key: string; readonly name: string }[];
+  readonly deliveries: readonly Delivery[];
+}

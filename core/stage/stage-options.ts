@@ -1,0 +1,44 @@
+import type { ZodType } from 'zod';
+import type { ActorDefinition, ActorEvent } from '../actor/actor-definition.ts';
+import type { Envelope } from '../envelope.ts';
+import type { Log } from '../log/log.ts';
+import type { Logger } from '../logger.ts';
+import type { RuntimeMutation } from '../runtime/runtime-options.ts';
+import type { Json, Store } from '../store/store.ts';
+
+export interface StageOptions<S extends Json, I, E extends ActorEvent, O extends Json> {
+  /** Stage name: names the durable consumers, the watermarks and the msg ids. Keep it stable. */
+  readonly name: string;
+  readonly log: Log;
+  readonly store: Store;
+  /** Input subject; its topic must exist (see `Log.ensureTopic`). */
+  readonly input: string;
+  /** Output subject for `ctx.emit`; its topic is created with `outputPartitions`. */
+  readonly output?: string;
+  readonly outputPartitions?: number;
+  /** Dead-letter subject. Default `<name>.dead-letter`. */
+  readonly deadLetter?: string;
+  readonly actor: ActorDefinition<S, I, E, O>;
+  /** Input schema for the default JSON decoder. */
+  readonly schema?: ZodType<I>;
+  /** Replaces the JSON decoder. */
+  readonly decode?: (payload: Uint8Array, envelope: Envelope<Uint8Array>) => I;
+  /** Partitions this instance owns. Default: all of the input topic. */
+  readonly partitions?: readonly number[];
+  /** Identifies this instance in the ownership table. Default: host and pid. */
+  readonly owner?: string;
+  readonly commitEvery?: number;
+  readonly commitIntervalMs?: number;
+  readonly maxActiveKeys?: number;
+  /** Unacknowledged deliveries per partition: the in-flight bound. Default 2 000. */
+  readonly maxInFlight?: number;
+  readonly ackWaitMs?: number;
+  readonly allowedLatenessMs?: number;
+  readonly timerTickMs?: number;
+  /** Wait before restarting a partition that failed. Default 500 ms. */
+  readonly restartDelayMs?: number;
+  readonly clock?: () => number;
+  readonly logger?: Logger;
+  /** Test-only defects (see `eddy/testing`). */
+  readonly mutation?: RuntimeMutation;
+}

@@ -1,0 +1,131 @@
+/** JSON-compatible data: what journals, snapshots and outboxes hold. */
+export type Json = null | boolean | number | string | readonly Json[] | { readonly [k: string]: Json };
+
+/** One journaled event of one actor instance. */
+export interface JournalEvent {
+  readonly actor: string;
+  readonly key: string;
+  /** 1, 2, 3, ... per (actor, key); unique. */
+  readonly version: number;
+  readonly type: string;
+  /** Schema version of this event type when written; upcasters lift older ones. */
+  readonly schemaVersion: number;
+  readonly data: Json;
+  /** Input sequence that produced the event (0 when not from an input, e.g. a timer). */
+  readonly inputSeq: number;
+  readonly eventTime: number;
+}
+
+export interface Snapshot {
+  readonly actor: string;
+  readonly key: string;
+  /** Journal version the state includes. */
+  readonly version: number;
+  readonly state: Json;
+}
+
+/** An outgoing message, written in the commit and published after it. */
+export interface OutboxRow {
+  readonly stage: string;
+  readonly partition: number;
+  /** Deterministic: stage, partition, input seq and output index. */
+  readonly msgId: string;
+  readonly subject: string;
+  readonly key: string;
+  readonly payload: Json;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly eventTime: number;
+  /** Publish order within the partition. */
+  readonly position: number;
+}
+
+/** A timer kept as state: (actor, key, name) is unique. */
+export interface TimerRow {
+  readonly actor: string;
+  readonly key: string;
+  readonly name: string;
+  readonly kind: 'event' | 'processing';
+  readonly at: number;
+  readonly stage: string;
+  readonly partition: number;
+}
+
+export interface KeyProgress {
+  readonly key: string;
+  /** Highest input seq applied for this key in (stage, partition). */
+  readonly seq: number;
+}
+
+/**
+ * Everything one commit writes, atomically. The commit fails with
+ * `FencedError` unless `epoch` is the partition's current ownership epoch.
+ */
+export interface CommitBatch {
+  readonly stage: string;
+  readonly partition: number;
+  readonly epoch: number;
+  readonly events: readonly JournalEvent[];
+  readonly snapshots: readonly Snapshot[];
+  /** Keep this many newest snapshots per (actor, key) written in this batch; older ones are deleted. */
+  readonly keepSnapshots: number;
+  readonly outbox: readonly OutboxRow[];
+  readonly progress: readonly KeyProgress[];
+  readonly timersSet: readonly TimerRow[];
+  readonly timersDeleted: readonly Pick<TimerRow, 'actor' | 'key' | 'name'>[];
+  /** New partition watermark: every input at or below it is done. Omit to leave it. */
+  readonly watermark?: number;
+  /** Highest input event time at or below the watermark. */
+  readonly eventTimeWatermark?: number;
+}
+
+/** The partition's ownership as a claim returns it. */
+export interface PartitionClaim {
+  readonly stage: string;
+  readonly partition: number;
+  readonly owner: string;
+  /** Fencing token: strictly increases with every claim. */
+  readonly epoch: number;
+  readonly watermark: number;
+  readonly eventTimeWatermark: number;
+}
+
+/** What recovery of one actor instance needs. */
+export interface ActorRecord {
+  readonly snapshot: Snapshot | undefined;
+  /** Journal events after the snapshot's version, in version order. */
+  readonly events: readonly JournalEvent[];
+  /** Highest applied input seq for the key, 0 if none. */
+  readonly lastAppliedSeq: number;
+}
+
+/**
+ * Durable state of eddy stages: journal, snapshots, outbox, per-key progress,
+ * timers and partition ownership. Implemented by `PgStore` (production),
+ * `PgliteStore` (embedded default) and `MemoryStore` (tests); all pass
+ * `test/conformance/store.ts`.
+ *
+ * @example
+ * const claim = await store.claim('billing', 0, 'host-1');
+ * await store.commit({ stage: 'billing', partition: 0, epoch: claim.epoch, events, ...rest });
+ */
+export interface Store {
+  /** Creates or upgrades the schema; safe to call concurrently and repeatedly. */
+  migrate(): Promise<void>;
+  /** Takes ownership of a partition: bumps its epoch, fencing off the previous owner. */
+  claim(stage: string, partition: number, owner: string): Promise<PartitionClaim>;
+  commit(batch: CommitBatch): Promise<void>;
+  /** Latest snapshot, the journal after it, and the key's last applied seq in (stage, partition). */
+  load(actor: string, key: string, stage: string, partition: number): Promise<ActorRecord>;
+  /** The journal of one actor instance from `fromVersion` (inclusive), in order. */
+  journal(actor: string, key: string, fromVersion?: number): Promise<readonly JournalEvent[]>;
+  /** All snapshots of one actor instance kept, oldest first. */
+  snapshots(actor: string, key: string): Promise<readonly Snapshot[]>;
+  /** Keys of an actor with any journal, for replay tools. */
+  keys(actor: string): Promise<readonly string[]>;
+  /** Outbox rows of a partition in publish order. */
+  outbox(stage: string, partition: number): Promise<readonly OutboxRow[]>;
+  /** Removes published rows. Not fenced: deleting a published row is always safe. */
+  deleteOutbox(stage: string, partition: number, msgIds: readonly string[]): Promise<void>;
+  timers(stage: string, partition: number): Promise<readonly TimerRow[]>;
+  close(): Promise<void>;
+}

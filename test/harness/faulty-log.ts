@@ -1,0 +1,57 @@
+import type { Consumer, ConsumerOptions, Delivery, Log } from '../../core/log/log.ts';
+import type { Fault } from './faults.ts';
+
+/**
+ * A Log whose consumers hand some deliveries over twice: at once (a duplicate)
+ * or some deliveries later (a redelivery overtaken by newer messages, as
+ * JetStream does after a timeout).
+ */
+export class FaultyLog implements Log {
+  readonly #inner: Log;
+  readonly #faults: readonly Fault[];
+  #deliveries = 0;
+
+  constructor(inner: Log, faults: readonly Fault[]) {
+    this.#inner = inner;
+    this.#faults = faults;
+  }
+
+  consume(subject: string, partition: number, options: ConsumerOptions): Consumer {
+    const inner = this.#inner.consume(subject, partition, options);
+    const faults = this.#faults;
+    const count = (): number => ++this.#deliveries;
+    async function* deliveries(): AsyncGenerator<Delivery> {
+      const later: { due: number; delivery: Delivery }[] = [];
+      let seen = 0;
+      for await (const d of inner) {
+        const n = count();
+        seen++;
+        yield d;
+        if (faults.some((f) => f.kind === 'duplicate-delivery' && f.delivery === n)) yield d;
+        for (const f of faults) {
+          if (f.kind === 'redelivery' && f.delivery === n) later.push({ due: seen + f.after, delivery: d });
+        }
+        for (let i = later.length - 1; i >= 0; i--) {
+          const item = later[i];
+          if (item && item.due <= seen) {
+            later.splice(i, 1);
+            yield item.delivery;
+          }
+        }
+      }
+    }
+    const iterator = deliveries();
+    return {
+      [Symbol.asyncIterator]: () => iterator,
+      close: async () => {
+        await inner.close();
+      },
+    };
+  }
+
+  ensureTopic: Log['ensureTopic'] = (config) => this.#inner.ensureTopic(config);
+  partitions: Log['partitions'] = (subject) => this.#inner.partitions(subject);
+  append: Log['append'] = (subject, record) => this.#inner.append(subject, record);
+  read: Log['read'] = (subject, partition, fromSeq) => this.#inner.read(subject, partition, fromSeq);
+  close: Log['close'] = () => this.#inner.close();
+}

@@ -1,0 +1,4 @@
+/** Thrown by the fault-injecting wrappers where a real process would have died. */
+export class SimulatedCrash extends Error {
+  override readonly name = 'SimulatedCrash';
+}

@@ -1,0 +1,49 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { faultSchedule } from '../harness/faults.ts';
+import { runScenario, type ScenarioOutcome } from '../harness/run-scenario.ts';
+import { ledger } from './fixtures/ledger-actor.ts';
+import { ledgerInputs, propertyRuns } from './ledger-inputs.ts';
+
+function expectSameOutcome(faulty: ScenarioOutcome, clean: ScenarioOutcome): void {
+  expect(faulty.states).toEqual(clean.states);
+  expect(faulty.replayed).toEqual(clean.replayed);
+  expect(faulty.outputs).toEqual(clean.outputs);
+  expect(faulty.deadLetters.map((d) => d.msgId)).toEqual(clean.deadLetters.map((d) => d.msgId));
+  expect(faulty.snapshotMismatches).toEqual([]);
+}
+
+describe('exactly once under faults (memory log, memory store)', () => {
+  it('final states and outputs equal the fault-free run', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        ledgerInputs(),
+        faultSchedule(),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 6 }),
+        async (inputs, faults, maxActiveKeys, commitEvery) => {
+          const clean = await runScenario({ actor: ledger, inputs, commitEvery });
+          const faulty = await runScenario({ actor: ledger, inputs, faults, maxActiveKeys, commitEvery });
+          expectSameOutcome(faulty, clean);
+          expect(clean.snapshotMismatches).toEqual([]);
+          expect(clean.states).toEqual(clean.replayed);
+        },
+      ),
+      { numRuns: propertyRuns() },
+    );
+  }, 300_000);
+
+  it('every input yields its outputs once: one output per add, one per fired timer', async () => {
+    await fc.assert(
+      fc.asyncProperty(ledgerInputs({ poison: false }), faultSchedule(), async (inputs, faults) => {
+        const faulty = await runScenario({ actor: ledger, inputs, faults });
+        const adds = inputs.filter((i) => (i.payload as { op: string }).op !== 'remind').length;
+        const ids = faulty.outputs.map((o) => o.msgId);
+        expect(new Set(ids).size).toBe(ids.length);
+        const inputOutputs = faulty.outputs.filter((o) => !o.msgId.includes(':t:'));
+        expect(inputOutputs.length).toBe(adds);
+      }),
+      { numRuns: Math.ceil(propertyRuns() / 4) },
+    );
+  }, 300_000);
+});
