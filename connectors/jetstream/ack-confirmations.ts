@@ -24,6 +24,7 @@ export class AckConfirmations {
   readonly #waiting = new Map<string, Waiting>();
   #subscription: Subscription | undefined;
   #sweeper: NodeJS.Timeout | undefined;
+  #idle: (() => void)[] = [];
   #next = 0;
 
   constructor(nc: NatsConnection, inboxPrefix: string, timeoutMs: number) {
@@ -45,9 +46,16 @@ export class AckConfirmations {
         this.#nc.publish(ackSubject, ACK, { reply: `${this.#inbox}.${token}` });
       } catch {
         this.#waiting.delete(token);
+        if (this.#waiting.size === 0) this.#stopSweeper();
         settle('closed');
       }
     });
+  }
+
+  /** Resolves once every ack sent so far was confirmed or timed out. */
+  settled(): Promise<void> {
+    if (this.#waiting.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   close(): void {
@@ -81,5 +89,8 @@ export class AckConfirmations {
   #stopSweeper(): void {
     if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
     this.#sweeper = undefined;
+    const idle = this.#idle;
+    this.#idle = [];
+    for (const resolve of idle) resolve();
   }
 }

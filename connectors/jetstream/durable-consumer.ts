@@ -71,9 +71,6 @@ export class JetStreamConsumer implements Consumer {
     options: ConsumerOptions,
     previous: Promise<unknown>,
   ) {
-    if (!Number.isInteger(options.fromSeq) || options.fromSeq < 1) {
-      throw new RangeError(`fromSeq must be an integer >= 1, got ${options.fromSeq}`);
-    }
     this.#ctx = ctx;
     this.#subject = subject;
     this.#partition = partition;

@@ -5,10 +5,12 @@ import {
   type StreamConfig,
   type StreamInfo,
 } from '@nats-io/jetstream';
+import { PartitionCountMismatchError } from '../../core/errors/partition-count-mismatch-error.ts';
 import type { TopicConfig } from '../../core/log/log.ts';
-import { PartitionCountMismatchError, TopicConfigConflictError } from './errors.ts';
+import { assertTopicSubject } from '../../core/log/topic-subject.ts';
+import { TopicConfigConflictError } from './errors.ts';
 import type { ResolvedJetStreamLogOptions } from './jetstream-log-options.ts';
-import { isValidTopicSubject, streamName } from './names.ts';
+import { streamName } from './names.ts';
 import { partitionsOfStream, topicDescription, topicMetadata } from './topic-description.ts';
 
 const NANOS_PER_MS = 1_000_000;
@@ -40,15 +42,15 @@ export async function ensureStream(
   options: ResolvedJetStreamLogOptions,
   supportsMetadata: boolean,
 ): Promise<void> {
-  if (!isValidTopicSubject(topic.subject)) {
-    throw new TypeError(
-      `topic subject "${topic.subject}" is not a valid NATS subject: use dot-separated tokens without spaces, '*' or '>'`,
-    );
-  }
+  assertTopicSubject(topic.subject);
   if (!Number.isInteger(topic.partitions) || topic.partitions < 1) {
     throw new RangeError(
       `topic "${topic.subject}": partitions must be a positive integer, got ${topic.partitions}`,
     );
+  }
+  const windowMs = topic.duplicateWindowMs ?? options.duplicateWindowMs;
+  if (!Number.isFinite(windowMs) || windowMs < 0) {
+    throw new RangeError(`topic "${topic.subject}": duplicateWindowMs must be >= 0, got ${windowMs}`);
   }
   const wanted = wantedConfig(topic, options, supportsMetadata);
   let info = await streamInfo(jsm, wanted.name);

@@ -1,33 +1,5 @@
 import { redactServers, redactText } from './redact.ts';
 
-/** A topic was used before `ensureTopic` created it (or its stream was deleted). */
-export class TopicNotFoundError extends Error {
-  override readonly name = 'TopicNotFoundError';
-  readonly subject: string;
-
-  constructor(subject: string) {
-    super(`topic "${subject}" does not exist in JetStream; call ensureTopic({ subject, partitions }) first`);
-    this.subject = subject;
-  }
-}
-
-/** `ensureTopic` asked for a partition count other than the one the topic was created with. */
-export class PartitionCountMismatchError extends Error {
-  override readonly name = 'PartitionCountMismatchError';
-  readonly subject: string;
-  readonly existing: number;
-  readonly requested: number;
-
-  constructor(subject: string, existing: number, requested: number) {
-    super(
-      `topic "${subject}" has ${existing} partitions, not ${requested}; the count is fixed because keys map to partitions by hash, so use a new subject to repartition`,
-    );
-    this.subject = subject;
-    this.existing = existing;
-    this.requested = requested;
-  }
-}
-
 /** The stream behind a topic exists with settings JetStream cannot change in place. */
 export class TopicConfigConflictError extends Error {
   override readonly name = 'TopicConfigConflictError';
@@ -40,19 +12,6 @@ export class TopicConfigConflictError extends Error {
     );
     this.subject = subject;
     this.stream = stream;
-  }
-}
-
-/** An append or consume named a partition the topic does not have. */
-export class PartitionOutOfRangeError extends RangeError {
-  override readonly name = 'PartitionOutOfRangeError';
-  readonly subject: string;
-  readonly partition: number;
-
-  constructor(subject: string, partition: number, partitions: number) {
-    super(`topic "${subject}" has partitions 0..${partitions - 1}; partition ${partition} does not exist`);
-    this.subject = subject;
-    this.partition = partition;
   }
 }
 

@@ -3,10 +3,7 @@ export {
   AppendFailedError,
   ConsumerConnectionClosedError,
   JetStreamConnectError,
-  PartitionCountMismatchError,
-  PartitionOutOfRangeError,
   TopicConfigConflictError,
-  TopicNotFoundError,
 } from './errors.ts';
 export { JetStreamLog } from './jetstream-log.ts';
 export type { JetStreamLogOptions, TopicRetention, TopicStorage } from './jetstream-log-options.ts';

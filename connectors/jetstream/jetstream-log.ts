@@ -7,6 +7,9 @@ import {
   TimeoutError,
 } from '@nats-io/transport-node';
 import type { Envelope } from '../../core/envelope.ts';
+import { LogClosedError } from '../../core/errors/log-closed-error.ts';
+import { PartitionOutOfRangeError } from '../../core/errors/partition-out-of-range-error.ts';
+import { TopicNotFoundError } from '../../core/errors/topic-not-found-error.ts';
 import type {
   AppendAck,
   AppendRecord,
@@ -19,13 +22,7 @@ import { partitionOf } from '../../core/log/partition-of.ts';
 import { AckConfirmations } from './ack-confirmations.ts';
 import { JetStreamConsumer } from './durable-consumer.ts';
 import { ensureStream, streamInfo } from './ensure-stream.ts';
-import {
-  AppendFailedError,
-  JetStreamConnectError,
-  PartitionOutOfRangeError,
-  TopicConfigConflictError,
-  TopicNotFoundError,
-} from './errors.ts';
+import { AppendFailedError, JetStreamConnectError, TopicConfigConflictError } from './errors.ts';
 import {
   type JetStreamLogOptions,
   type ResolvedJetStreamLogOptions,
@@ -43,7 +40,8 @@ const RETRY_DELAYS_MS = [100, 250, 500, 1_000, 2_000];
  * `<subject>.*`; partition p is the subject `<subject>.<p>`, its sequence the
  * stream sequence (increasing within a partition, not contiguous). The
  * partition count lives in the stream description, so any process can read it.
- * Appends deduplicate by `Nats-Msg-Id` and may be pipelined freely.
+ * Appends deduplicate by `Nats-Msg-Id` across the topic and may be pipelined
+ * freely (nothing serialises them).
  *
  * @example
  * const log = await JetStreamLog.connect({ servers: process.env.NATS_URL });
@@ -55,19 +53,19 @@ export class JetStreamLog implements Log {
   readonly #nc: NatsConnection;
   readonly #js: JetStreamClient;
   readonly #options: ResolvedJetStreamLogOptions;
-  #ownsConnection: boolean;
+  #ownsConnection = false;
   readonly #partitions = new Map<string, number>();
   /** The latest consumer per JetStream consumer name: a new `consume` replaces it. */
   readonly #consumers = new Map<string, JetStreamConsumer>();
   #jsm: Promise<JetStreamManager> | undefined;
   #confirmations: AckConfirmations | undefined;
+  #closed = false;
 
   /** Uses a connection the caller owns: `close` leaves it open. */
   constructor(nc: NatsConnection, options: JetStreamLogOptions = {}) {
     this.#nc = nc;
     this.#js = jetstream(nc);
     this.#options = resolveOptions(options);
-    this.#ownsConnection = false;
   }
 
   /**
@@ -93,11 +91,13 @@ export class JetStreamLog implements Log {
   }
 
   async ensureTopic(config: TopicConfig): Promise<void> {
+    this.#assertOpen('ensureTopic');
     await ensureStream(await this.#manager(), config, this.#options, this.#supportsMetadata());
     this.#partitions.set(config.subject, config.partitions);
   }
 
   async partitions(subject: string): Promise<number> {
+    this.#assertOpen('partitions');
     const cached = this.#partitions.get(subject);
     if (cached !== undefined) return cached;
     const info = await streamInfo(await this.#manager(), streamName(subject));
@@ -115,21 +115,29 @@ export class JetStreamLog implements Log {
   }
 
   async append(subject: string, record: AppendRecord): Promise<AppendAck> {
+    this.#assertOpen('append');
     const partitions = this.#partitions.get(subject) ?? (await this.partitions(subject));
     const partition = record.partition ?? partitionOf(record.key, partitions);
     checkPartition(subject, partition, partitions);
     const target = partitionSubject(subject, partition);
     const headers = publishHeaders(record, Date.now());
+    // nats.js sends the bytes on its next flush: the caller may reuse its buffer before that.
+    const payload = record.payload.slice();
     const attempts = this.#options.publishAttempts;
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
-        const ack = await this.#js.publish(target, record.payload, {
+        const ack = await this.#js.publish(target, payload, {
           msgID: record.msgId,
           headers,
           timeout: this.#options.publishTimeoutMs,
         });
-        return { partition, seq: ack.seq, duplicate: ack.duplicate };
+        if (!ack.duplicate) return { partition, seq: ack.seq, duplicate: false };
+        return {
+          partition: await this.#partitionOfSeq(subject, ack.seq, partition),
+          seq: ack.seq,
+          duplicate: true,
+        };
       } catch (error) {
         // A timed-out publish may have been stored: retrying with the same msgId is safe.
         if (!isRetryable(error)) throw error;
@@ -143,6 +151,10 @@ export class JetStreamLog implements Log {
   }
 
   async *read(subject: string, partition: number, fromSeq: number): AsyncGenerator<Envelope<Uint8Array>> {
+    this.#assertOpen('read');
+    if (!Number.isInteger(fromSeq) || fromSeq < 1) {
+      throw new RangeError(`fromSeq must be an integer >= 1, got ${fromSeq}`);
+    }
     const info = await streamInfo(await this.#manager(), streamName(subject));
     if (info === undefined) throw new TopicNotFoundError(subject);
     checkPartition(subject, partition, partitionsOfStream(info) ?? 0);
@@ -150,8 +162,9 @@ export class JetStreamLog implements Log {
   }
 
   consume(subject: string, partition: number, options: ConsumerOptions): Consumer {
+    checkConsumerOptions(options);
     const name = `${streamName(subject)}/${consumerName(options.durable, partition)}`;
-    const previous = this.#consumers.get(name);
+    const previous = this.#closed ? undefined : this.#consumers.get(name);
     // Replaced in this process: end it now rather than when JetStream reports its consumer deleted.
     void previous?.close();
     const consumer = new JetStreamConsumer(
@@ -161,14 +174,17 @@ export class JetStreamLog implements Log {
         js: this.#js,
         jsm: () => this.#manager(),
         options: this.#options,
-        checkPartition: async () => checkPartition(subject, partition, await this.partitions(subject)),
+        checkPartition: async () => {
+          this.#assertOpen('consume');
+          checkPartition(subject, partition, await this.partitions(subject));
+        },
       },
       subject,
       partition,
       options,
       previous?.ready ?? Promise.resolve(),
     );
-    this.#consumers.set(name, consumer);
+    if (!this.#closed) this.#consumers.set(name, consumer);
     return {
       [Symbol.asyncIterator]: () => consumer[Symbol.asyncIterator](),
       close: async () => {
@@ -179,12 +195,31 @@ export class JetStreamLog implements Log {
   }
 
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     const consumers = [...this.#consumers.values()];
     this.#consumers.clear();
     await Promise.all(consumers.map((c) => c.close()));
+    // Acks already sent get their confirmation (or time out) before the subscription goes.
+    await this.#confirmations?.settled();
     this.#confirmations?.close();
-    this.#confirmations = undefined;
     if (this.#ownsConnection && !this.#nc.isClosed()) await this.#nc.drain();
+  }
+
+  /**
+   * Where the record with stream sequence `seq` lives. A duplicate's PubAck
+   * names the first record's sequence, which may be in another partition when
+   * the duplicate carried another key.
+   */
+  async #partitionOfSeq(subject: string, seq: number, fallback: number): Promise<number> {
+    try {
+      const stored = await (await this.#manager()).streams.getMessage(streamName(subject), { seq });
+      const partition = Number(stored?.subject.slice(subject.length + 1));
+      return Number.isInteger(partition) ? partition : fallback;
+    } catch {
+      // The first record may be gone (max age) while its msgId is still remembered.
+      return fallback;
+    }
   }
 
   #ackConfirmations(): AckConfirmations {
@@ -204,6 +239,10 @@ export class JetStreamLog implements Log {
     return this.#jsm;
   }
 
+  #assertOpen(operation: string): void {
+    if (this.#closed) throw new LogClosedError(operation);
+  }
+
   /** Stream metadata exists from nats-server 2.10; older servers keep the count in the description only. */
   #supportsMetadata(): boolean {
     const [major = 0, minor = 0] = (this.#nc.info?.version ?? '0.0').split('.').map(Number);
@@ -214,6 +253,19 @@ export class JetStreamLog implements Log {
 function checkPartition(subject: string, partition: number, partitions: number): void {
   if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
     throw new PartitionOutOfRangeError(subject, partition, partitions);
+  }
+}
+
+function checkConsumerOptions(options: ConsumerOptions): void {
+  const { fromSeq, ackWaitMs, maxAckPending } = options;
+  if (!Number.isInteger(fromSeq) || fromSeq < 1) {
+    throw new RangeError(`fromSeq must be an integer >= 1, got ${fromSeq}`);
+  }
+  if (ackWaitMs !== undefined && (!Number.isFinite(ackWaitMs) || ackWaitMs <= 0)) {
+    throw new RangeError(`ackWaitMs must be a positive number of milliseconds, got ${ackWaitMs}`);
+  }
+  if (maxAckPending !== undefined && (!Number.isInteger(maxAckPending) || maxAckPending < 1)) {
+    throw new RangeError(`maxAckPending must be a positive integer, got ${maxAckPending}`);
   }
 }
 

@@ -27,9 +27,3 @@ export function partitionSubject(subject: string, partition: number): string {
 export function consumerName(durable: string, partition: number): string {
   return `${streamName(durable)}_${partition}`;
 }
-
-/** NATS subjects: non-empty tokens separated by `.`, no wildcards or whitespace. */
-export function isValidTopicSubject(subject: string): boolean {
-  if (subject === '' || /[\s*>]/.test(subject)) return false;
-  return subject.split('.').every((token) => token !== '');
-}

@@ -8,6 +8,7 @@ import type { AppendAck, AppendRecord, Consumer, ConsumerOptions, Log, TopicConf
 import { MemoryConsumer } from './memory-consumer.ts';
 import { MemoryPartition } from './memory-partition.ts';
 import { partitionOf } from './partition-of.ts';
+import { PayloadSlab } from './payload-slab.ts';
 import { assertTopicSubject } from './topic-subject.ts';
 
 export interface MemoryLogOptions {
@@ -50,6 +51,7 @@ export class MemoryLog implements Log {
   /** The live consumer per (subject, partition, durable): a new `consume` replaces it. */
   readonly #consumers = new Map<string, MemoryConsumer>();
   readonly #now: () => number;
+  readonly #payloads = new PayloadSlab();
   #closed = false;
 
   constructor(options: MemoryLogOptions = {}) {
@@ -104,7 +106,7 @@ export class MemoryLog implements Log {
       id: record.msgId,
       eventTime: record.eventTime ?? now,
       // Copies: the caller may reuse its buffer and headers object.
-      payload: record.payload.slice(),
+      payload: this.#payloads.copy(record.payload),
       headers: record.headers === undefined ? NO_HEADERS : { ...record.headers },
       partition,
     });

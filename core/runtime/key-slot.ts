@@ -3,7 +3,12 @@ import type { Json } from '../store/store.ts';
 import type { StepRecord } from './steps.ts';
 
 export type Task =
-  | { readonly kind: 'input'; readonly delivery: Delivery }
+  | {
+      readonly kind: 'input';
+      readonly delivery: Delivery;
+      /** The partition's event clock once this input arrived: decides where event-time timers fire. */
+      readonly clock: number;
+    }
   | {
       readonly kind: 'timer';
       readonly name: string;

@@ -114,16 +114,18 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     if (this.#stopped) return;
     const env = delivery.envelope;
     if (env.seq <= this.#tracker.maxSeen) {
-      if (this.#options.mutation === 'no-dedup') this.#enqueue(env.key, { kind: 'input', delivery });
-      else this.#redelivered(delivery);
+      if (this.#options.mutation === 'no-dedup') {
+        this.#enqueue(env.key, { kind: 'input', delivery, clock: this.#eventClock });
+      } else this.#redelivered(delivery);
       return;
     }
     this.#tracker.arrive(env.seq, env.eventTime);
-    this.#enqueue(env.key, { kind: 'input', delivery });
+    // Timers this input's event time makes due fire before it, so a key sees them in log order.
     if (env.eventTime > this.#eventClock) {
       this.#eventClock = env.eventTime;
       this.#fireDueEventTimers(env.seq);
     }
+    this.#enqueue(env.key, { kind: 'input', delivery, clock: this.#eventClock });
   }
 
   /** Finishes all accepted work, commits it, and stops. Deliveries that arrive later are left unacked. */
@@ -425,7 +427,8 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     const timersDeleted: { actor: string; key: string; name: string }[] = [];
     for (const [name, entry] of final) {
       if (entry) {
-        this.#timers.set(slot.key, name, entry);
+        const placed = entry.kind === 'event' && this.#placeEventTimer(slot, name, entry.at);
+        this.#timers.set(slot.key, name, entry, !placed);
         timersSet.push({
           actor: this.#def.name,
           key: slot.key,
@@ -525,6 +528,29 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
       this.#flushWaiters.push({ resolve, reject });
       void this.#commitNow();
     });
+  }
+
+  /**
+   * Queues an event-time timer that is already due where the log order says it
+   * fires: before the key's first queued input that arrived with the clock past
+   * it. Placement depends only on log order, never on how fast keys run, so a
+   * replay fires it at the same point. Returns false when it is not due yet.
+   */
+  #placeEventTimer(slot: KeySlot<S>, name: string, at: number): boolean {
+    const due = at + this.#lateness;
+    for (let i = slot.queueHead; i < slot.queue.length; i++) {
+      const queued = slot.queue[i];
+      if (queued?.kind !== 'input' || queued.clock < due) continue;
+      const holdSeq = queued.delivery.envelope.seq;
+      this.#tracker.hold(holdSeq);
+      this.#busyTasks++;
+      slot.queue.splice(i, 0, { kind: 'timer', name, timerKind: 'event', at, holdSeq });
+      return true;
+    }
+    if (this.#eventClock < due) return false;
+    this.#busyTasks++;
+    slot.queue.push({ kind: 'timer', name, timerKind: 'event', at, holdSeq: undefined });
+    return true;
   }
 
   #fireDueEventTimers(holdSeq: number | undefined): void {

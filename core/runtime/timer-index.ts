@@ -30,13 +30,15 @@ export class TimerIndex {
     return this.#byKey.get(key)?.get(name);
   }
 
-  set(key: string, name: string, entry: TimerEntry): void {
+  /** `schedule: false` when the caller already queued the firing, so the heap must not fire it again. */
+  set(key: string, name: string, entry: TimerEntry, schedule = true): void {
     let timers = this.#byKey.get(key);
     if (!timers) {
       timers = new Map();
       this.#byKey.set(key, timers);
     }
     timers.set(name, entry);
+    if (!schedule) return;
     (entry.kind === 'event' ? this.#event : this.#processing).push(entry.at, { key, name, at: entry.at });
   }
 

@@ -30,7 +30,7 @@ export function faultSchedule(
   options: { maxFaults?: number; maxCommit?: number; maxDelivery?: number } = {},
 ) {
   const commit = fc.integer({ min: 1, max: options.maxCommit ?? 12 });
-  const delivery = fc.integer({ min: 1, max: options.maxDelivery ?? 60 });
+  const delivery = fc.integer({ min: 1, max: options.maxDelivery ?? 20 });
   const fault: fc.Arbitrary<Fault> = fc.oneof(
     fc.record({ kind: fc.constant('crash-before-commit' as const), commit }),
     fc.record({ kind: fc.constant('crash-after-commit' as const), commit }),
@@ -39,7 +39,7 @@ export function faultSchedule(
     fc.record({
       kind: fc.constant('redelivery' as const),
       delivery,
-      after: fc.integer({ min: 0, max: 20 }),
+      after: fc.integer({ min: 0, max: 5 }),
     }),
     fc.record({ kind: fc.constant('restart' as const), commit }),
     fc.record({ kind: fc.constant('kill' as const), commit }),

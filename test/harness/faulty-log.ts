@@ -10,6 +10,12 @@ export class FaultyLog implements Log {
   readonly #inner: Log;
   readonly #faults: readonly Fault[];
   #deliveries = 0;
+  #duplicates = 0;
+
+  /** How many extra deliveries this log handed over. */
+  get duplicates(): number {
+    return this.#duplicates;
+  }
 
   constructor(inner: Log, faults: readonly Fault[]) {
     this.#inner = inner;
@@ -20,6 +26,9 @@ export class FaultyLog implements Log {
     const inner = this.#inner.consume(subject, partition, options);
     const faults = this.#faults;
     const count = (): number => ++this.#deliveries;
+    const duplicated = (): void => {
+      this.#duplicates++;
+    };
     async function* deliveries(): AsyncGenerator<Delivery> {
       const later: { due: number; delivery: Delivery }[] = [];
       let seen = 0;
@@ -27,7 +36,10 @@ export class FaultyLog implements Log {
         const n = count();
         seen++;
         yield d;
-        if (faults.some((f) => f.kind === 'duplicate-delivery' && f.delivery === n)) yield d;
+        if (faults.some((f) => f.kind === 'duplicate-delivery' && f.delivery === n)) {
+          duplicated();
+          yield d;
+        }
         for (const f of faults) {
           if (f.kind === 'redelivery' && f.delivery === n) later.push({ due: seen + f.after, delivery: d });
         }
@@ -35,6 +47,7 @@ export class FaultyLog implements Log {
           const item = later[i];
           if (item && item.due <= seen) {
             later.splice(i, 1);
+            duplicated();
             yield item.delivery;
           }
         }

@@ -13,6 +13,12 @@ export class FaultyStore implements Store {
   readonly #onCommitted: (commit: number) => void;
   #commits = 0;
   #deletes = 0;
+  #crashes = 0;
+
+  /** How many crashes this store injected. */
+  get crashes(): number {
+    return this.#crashes;
+  }
 
   constructor(inner: Store, faults: readonly Fault[], onCommitted: (commit: number) => void) {
     this.#inner = inner;
@@ -23,11 +29,13 @@ export class FaultyStore implements Store {
   async commit(batch: CommitBatch): Promise<void> {
     const n = ++this.#commits;
     if (this.#faults.some((f) => f.kind === 'crash-before-commit' && f.commit === n)) {
+      this.#crashes++;
       throw new SimulatedCrash(`crash before commit ${n}`);
     }
     await this.#inner.commit(batch);
     this.#onCommitted(n);
     if (this.#faults.some((f) => f.kind === 'crash-after-commit' && f.commit === n)) {
+      this.#crashes++;
       throw new SimulatedCrash(`crash after commit ${n}`);
     }
   }
@@ -35,6 +43,7 @@ export class FaultyStore implements Store {
   async deleteOutbox(stage: string, partition: number, msgIds: readonly string[]): Promise<void> {
     const n = ++this.#deletes;
     if (this.#faults.some((f) => f.kind === 'crash-after-publish' && f.delete === n)) {
+      this.#crashes++;
       throw new SimulatedCrash(`crash after publish, before outbox delete ${n}`);
     }
     await this.#inner.deleteOutbox(stage, partition, msgIds);

@@ -55,7 +55,12 @@ export interface ScenarioOutcome {
   readonly outputs: readonly ScenarioOutput[];
   readonly deadLetters: readonly ScenarioOutput[];
   readonly snapshotMismatches: readonly SnapshotMismatch[];
+  /** Instances started: more than one after a restart or kill. */
   readonly instances: number;
+  /** Crashes injected into commits and outbox deletes. */
+  readonly crashes: number;
+  /** Extra deliveries injected. */
+  readonly duplicates: number;
 }
 
 /**
@@ -151,7 +156,12 @@ export async function runScenario<S extends Json, I, E extends ActorEvent, O ext
   }
   await stage.stop();
 
-  const outcome = await collect(options.actor, log, inner, name, output, stage.deadLetterSubject, instances);
+  const outcome = {
+    ...(await collect(options.actor, log, inner, name, output, stage.deadLetterSubject)),
+    instances,
+    crashes: store.crashes,
+    duplicates: faultyLog.duplicates,
+  };
   await log.close();
   await inner.close();
   return outcome;
@@ -177,8 +187,7 @@ async function collect<S extends Json, I, E extends ActorEvent, O extends Json>(
   stageName: string,
   output: string,
   deadLetter: string,
-  instances: number,
-): Promise<ScenarioOutcome> {
+): Promise<Omit<ScenarioOutcome, 'instances' | 'crashes' | 'duplicates'>> {
   const upcast = makeUpcaster(def.upcasters, def.eventVersions);
   const states: Record<string, string> = {};
   const replayed: Record<string, string> = {};
@@ -198,7 +207,6 @@ async function collect<S extends Json, I, E extends ActorEvent, O extends Json>(
     outputs: await readAll(log, output),
     deadLetters: await readAll(log, deadLetter),
     snapshotMismatches,
-    instances,
   };
 }
 

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,12 +14,14 @@ import {
   JetStreamConnectError,
   JetStreamLog,
   type JetStreamLogOptions,
-  PartitionCountMismatchError,
-  PartitionOutOfRangeError,
   streamName,
   TopicConfigConflictError,
-  TopicNotFoundError,
 } from '../../connectors/jetstream/index.ts';
+import {
+  PartitionCountMismatchError,
+  PartitionOutOfRangeError,
+  TopicNotFoundError,
+} from '../../core/log/index.ts';
 import type { Delivery, Log } from '../../core/log/log.ts';
 
 const natsUrl = inject('natsUrl');
@@ -102,7 +104,9 @@ describe('topics', () => {
     await a.ensureTopic({ subject, partitions: 3 });
     const b = await openLog();
     expect(await b.partitions(subject)).toBe(3);
-    await expect(b.ensureTopic({ subject, partitions: 4 })).rejects.toBeInstanceOf(PartitionCountMismatchError);
+    await expect(b.ensureTopic({ subject, partitions: 4 })).rejects.toBeInstanceOf(
+      PartitionCountMismatchError,
+    );
     const info = await jsm.streams.info(streamName(subject));
     expect(info.config.subjects).toEqual([`${subject}.*`]);
   });
@@ -124,7 +128,9 @@ describe('topics', () => {
     expect(updated.created).toBe(created.created);
 
     const interest = await openLog({ retention: 'interest' });
-    await expect(interest.ensureTopic({ subject, partitions: 2 })).rejects.toBeInstanceOf(TopicConfigConflictError);
+    await expect(interest.ensureTopic({ subject, partitions: 2 })).rejects.toBeInstanceOf(
+      TopicConfigConflictError,
+    );
   });
 
   it('refuses a stream eddy did not create and unknown topics', async () => {
@@ -132,7 +138,9 @@ describe('topics', () => {
     await jsm.streams.add({ name: streamName(subject), subjects: [`${subject}.*`], storage: 'memory' });
     const log = await openLog();
     await expect(log.partitions(subject)).rejects.toBeInstanceOf(TopicConfigConflictError);
-    await expect(log.ensureTopic({ subject, partitions: 1 })).rejects.toBeInstanceOf(TopicConfigConflictError);
+    await expect(log.ensureTopic({ subject, partitions: 1 })).rejects.toBeInstanceOf(
+      TopicConfigConflictError,
+    );
     await expect(log.partitions(uniqueSubject('jsl.none'))).rejects.toBeInstanceOf(TopicNotFoundError);
   });
 });
@@ -150,7 +158,12 @@ describe('append and read', () => {
       eventTime: 1_700_000_000_000,
       partition: 1,
     });
-    const again = await log.append(subject, { key: ' odd\nkey ', payload: bytes('two'), msgId: 'm-1', partition: 1 });
+    const again = await log.append(subject, {
+      key: ' odd\nkey ',
+      payload: bytes('two'),
+      msgId: 'm-1',
+      partition: 1,
+    });
     expect(again).toEqual({ partition: 1, seq: first.seq, duplicate: true });
     const envelopes = [];
     for await (const e of log.read(subject, 1, 1)) envelopes.push(e);
@@ -168,16 +181,17 @@ describe('append and read', () => {
     await expect(
       log.append(subject, { key: 'k', payload: bytes('x'), msgId: 'm-2', headers: { 'Eddy-Key': 'x' } }),
     ).rejects.toBeInstanceOf(TypeError);
-    await expect(log.append(subject, { key: 'k', payload: bytes('x'), msgId: 'm-3', partition: 2 })).rejects.toBeInstanceOf(
-      PartitionOutOfRangeError,
-    );
+    await expect(
+      log.append(subject, { key: 'k', payload: bytes('x'), msgId: 'm-3', partition: 2 }),
+    ).rejects.toBeInstanceOf(PartitionOutOfRangeError);
   });
 
   it('reads up to the end at the time of the call while appends continue', async () => {
     const subject = uniqueSubject('jsl.read');
     const log = await openLog();
     await log.ensureTopic({ subject, partitions: 1 });
-    for (let i = 0; i < 5; i++) await log.append(subject, { key: 'k', payload: bytes(`${i}`), msgId: `r-${i}` });
+    for (let i = 0; i < 5; i++)
+      await log.append(subject, { key: 'k', payload: bytes(`${i}`), msgId: `r-${i}` });
     const seen: number[] = [];
     for await (const e of log.read(subject, 0, 2)) {
       seen.push(e.seq);
@@ -194,10 +208,10 @@ describe('append and read', () => {
       const log = await openLog({ publishTimeoutMs: 300, publishAttempts: 20 }, server.url);
       await log.ensureTopic({ subject, partitions: 1 });
       await log.append(subject, { key: 'k', payload: bytes('before'), msgId: 'p-1' });
-      server.process.kill('SIGSTOP');
+      await server.freeze();
       const pending = log.append(subject, { key: 'k', payload: bytes('during'), msgId: 'p-2' });
       await sleep(800); // at least one attempt times out while the server is frozen
-      server.process.kill('SIGCONT');
+      server.thaw();
       // The first attempt was stored once the server resumed; the retry that answered saw its msg id.
       expect(await pending).toEqual({ partition: 0, seq: 2, duplicate: true });
       expect(await readAll(log, subject, 0)).toEqual([1, 2]);
@@ -213,7 +227,8 @@ describe('consume', () => {
     const subject = uniqueSubject('jsl.consume');
     const log = await openLog();
     await log.ensureTopic({ subject, partitions: 1 });
-    for (let i = 0; i < 6; i++) await log.append(subject, { key: `k${i}`, payload: bytes(`${i}`), msgId: `c-${i}` });
+    for (let i = 0; i < 6; i++)
+      await log.append(subject, { key: `k${i}`, payload: bytes(`${i}`), msgId: `c-${i}` });
     const consumer = log.consume(subject, 0, { durable: 'billing', fromSeq: 3 });
     const got = await take(consumer[Symbol.asyncIterator](), 4);
     expect(got.map((d) => [d.envelope.seq, d.envelope.key, d.deliveryCount])).toEqual([
@@ -235,7 +250,8 @@ describe('consume', () => {
     const { warnings, logger } = recorder();
     const log = await openLog({ logger });
     await log.ensureTopic({ subject, partitions: 1 });
-    for (let i = 1; i <= 5; i++) await log.append(subject, { key: 'k', payload: bytes(`${i}`), msgId: `d-${i}` });
+    for (let i = 1; i <= 5; i++)
+      await log.append(subject, { key: 'k', payload: bytes(`${i}`), msgId: `d-${i}` });
     const consumer = log.consume(subject, 0, { durable: 'ops', fromSeq: 1, maxAckPending: 2 });
     const iterator = consumer[Symbol.asyncIterator]();
     const [one, two] = await take(iterator, 2);
@@ -249,7 +265,9 @@ describe('consume', () => {
     }
     for (const d of await take(iterator, 2)) after.push(d.envelope.seq);
     expect(after).toEqual([2, 3, 4, 5]);
-    expect(warnings.map((w) => w.msg)).toContain('JetStream consumer re-created at the first unacknowledged sequence');
+    expect(warnings.map((w) => w.msg)).toContain(
+      'JetStream consumer re-created at the first unacknowledged sequence',
+    );
     expect(warnings.find((w) => 'seq' in w.obj)?.obj).toMatchObject({ seq: 2 });
     await consumer.close();
   });
@@ -259,7 +277,8 @@ describe('consume', () => {
     const a = await openLog();
     const b = await openLog();
     await a.ensureTopic({ subject, partitions: 1 });
-    for (let i = 1; i <= 4; i++) await a.append(subject, { key: 'k', payload: bytes(`${i}`), msgId: `t-${i}` });
+    for (let i = 1; i <= 4; i++)
+      await a.append(subject, { key: 'k', payload: bytes(`${i}`), msgId: `t-${i}` });
     const first = a.consume(subject, 0, { durable: 'stage', fromSeq: 1 });
     const firstIterator = first[Symbol.asyncIterator]();
     const early = await take(firstIterator, 4);
@@ -314,12 +333,18 @@ describe('connect', () => {
 
 interface PrivateServer {
   readonly url: string;
-  readonly process: ChildProcess;
+  /** SIGSTOP, then waits until the kernel reports every thread stopped (a signal is not instant). */
+  freeze(): Promise<void>;
+  thaw(): void;
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** A nats-server of this test alone, for faults (freeze, restart) that would disturb shared servers. */
+/**
+ * A nats-server of this test alone, for faults (freeze, restart) that would
+ * disturb the shared server. test/services' NatsServer restarts but cannot
+ * send SIGSTOP/SIGCONT, hence this small twin.
+ */
 async function startPrivateServer(): Promise<PrivateServer> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'eddy-jsl-'));
@@ -349,8 +374,22 @@ async function startPrivateServer(): Promise<PrivateServer> {
   let child = await launch();
   return {
     url,
-    get process() {
-      return child;
+    async freeze() {
+      const pid = child.pid;
+      if (pid === undefined) throw new Error('nats-server has no pid');
+      child.kill('SIGSTOP');
+      for (let i = 0; i < 200; i++) {
+        const tasks = await readdir(`/proc/${pid}/task`);
+        const states = await Promise.all(
+          tasks.map(async (t) => (await readFile(`/proc/${pid}/task/${t}/stat`, 'utf8')).split(') ')[1]?.[0]),
+        );
+        if (states.every((state) => state === 'T')) return;
+        await sleep(5);
+      }
+      throw new Error('nats-server did not stop on SIGSTOP');
+    },
+    thaw() {
+      child.kill('SIGCONT');
     },
     async restart() {
       await stopChild(child);

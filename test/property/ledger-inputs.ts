@@ -23,7 +23,7 @@ export function ledgerInputs(
     { weight: options.poison === false ? 0 : 1, arbitrary: fc.constant({ op: 'poison' }) },
   );
   return fc
-    .array(fc.record({ key, payload }), { minLength: 1, maxLength: options.maxLength ?? 40 })
+    .array(fc.record({ key, payload }), { minLength: 5, maxLength: options.maxLength ?? 40 })
     .map((records) =>
       // Event time rises with position, so event-time timers fire at deterministic points.
       records.map((r, i) => ({ key: r.key, payload: r.payload, eventTime: 1_700_000_000_000 + i })),

@@ -1,0 +1,97 @@
+/** One step of the schema, applied once, in version order, inside a transaction. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * The schema of `PgStore` and `PgliteStore`, oldest first. Append new steps;
+ * never edit one that has shipped (databases record which versions they ran).
+ *
+ * Text that keys rows uses COLLATE "C": byte order is code point order, the
+ * same order `MemoryStore` returns, and it compares faster. Numbers are bigint
+ * (JavaScript's safe integers fit); JSON is jsonb, which keeps values exactly
+ * but not object key order.
+ */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'journal, snapshots, outbox, key progress, timers, partitions',
+    sql: `
+      CREATE TABLE eddy_journal (
+        actor          text COLLATE "C" NOT NULL,
+        key            text COLLATE "C" NOT NULL,
+        version        bigint NOT NULL CHECK (version >= 1),
+        type           text NOT NULL,
+        schema_version integer NOT NULL,
+        data           jsonb NOT NULL,
+        input_seq      bigint NOT NULL,
+        event_time     bigint NOT NULL,
+        recorded_at    timestamptz NOT NULL DEFAULT now(),
+        -- Serves load (tail after a version), journal() and keys() (a skip scan).
+        PRIMARY KEY (actor, key, version)
+      );
+
+      CREATE TABLE eddy_snapshots (
+        actor       text COLLATE "C" NOT NULL,
+        key         text COLLATE "C" NOT NULL,
+        version     bigint NOT NULL,
+        state       jsonb NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        -- load reads the newest by a backward scan of it.
+        PRIMARY KEY (actor, key, version)
+      );
+
+      -- Rows live from commit to publish, so the table stays small: the primary
+      -- key finds a partition's rows and sorting them by position is cheap; an
+      -- index on position would double the write cost of every row.
+      CREATE TABLE eddy_outbox (
+        stage      text COLLATE "C" NOT NULL,
+        partition  integer NOT NULL,
+        msg_id     text COLLATE "C" NOT NULL,
+        subject    text NOT NULL,
+        key        text NOT NULL,
+        payload    jsonb NOT NULL,
+        headers    jsonb NOT NULL,
+        event_time bigint NOT NULL,
+        position   bigint NOT NULL,
+        PRIMARY KEY (stage, partition, msg_id)
+      );
+
+      CREATE TABLE eddy_key_progress (
+        stage     text COLLATE "C" NOT NULL,
+        partition integer NOT NULL,
+        key       text COLLATE "C" NOT NULL,
+        seq       bigint NOT NULL,
+        PRIMARY KEY (stage, partition, key)
+      );
+
+      CREATE TABLE eddy_timers (
+        actor     text COLLATE "C" NOT NULL,
+        key       text COLLATE "C" NOT NULL,
+        name      text COLLATE "C" NOT NULL,
+        stage     text COLLATE "C" NOT NULL,
+        partition integer NOT NULL,
+        kind      text NOT NULL CHECK (kind IN ('event', 'processing')),
+        at        bigint NOT NULL,
+        PRIMARY KEY (actor, key, name)
+      );
+      -- A partition loads its timers when it starts.
+      CREATE INDEX eddy_timers_partition ON eddy_timers (stage, partition);
+
+      CREATE TABLE eddy_partitions (
+        stage                text COLLATE "C" NOT NULL,
+        partition            integer NOT NULL,
+        owner                text NOT NULL,
+        epoch                bigint NOT NULL,
+        watermark            bigint NOT NULL DEFAULT 0,
+        event_time_watermark bigint NOT NULL DEFAULT 0,
+        -- For leases (an owner holds the partition until then); NULL: no lease.
+        lease_until          timestamptz,
+        updated_at           timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (stage, partition)
+      );
+    `,
+  },
+];
