@@ -1,8 +1,12 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Envelope } from '../../core/envelope.ts';
 import type { Delivery } from '../../core/log/log.ts';
-import type { AckConfirmations, AckOutcome } from './ack-confirmations.ts';
 import { AckFailedError } from './errors.ts';
+import type { RequestBatcher } from './request-batcher.ts';
+
+const ACK = new TextEncoder().encode('+ACK');
+
+type AckOutcome = 'confirmed' | 'timeout' | 'no-consumer' | 'closed';
 
 /**
  * One JetStream delivery. `ack` is a double ack: it resolves only once the
@@ -16,7 +20,7 @@ export class JetStreamDelivery implements Delivery {
   readonly envelope: Envelope<Uint8Array>;
   readonly deliveryCount: number;
   readonly #msg: JsMsg;
-  readonly #confirmations: AckConfirmations;
+  readonly #requests: RequestBatcher;
   readonly #timeoutMs: number;
   readonly #onAcked: (seq: number) => void;
   #acked: Promise<void> | undefined;
@@ -24,14 +28,14 @@ export class JetStreamDelivery implements Delivery {
   constructor(
     envelope: Envelope<Uint8Array>,
     msg: JsMsg,
-    confirmations: AckConfirmations,
+    requests: RequestBatcher,
     timeoutMs: number,
     onAcked: (seq: number) => void,
   ) {
     this.envelope = envelope;
     this.deliveryCount = msg.info.deliveryCount;
     this.#msg = msg;
-    this.#confirmations = confirmations;
+    this.#requests = requests;
     this.#timeoutMs = timeoutMs;
     this.#onAcked = onAcked;
   }
@@ -60,7 +64,10 @@ export class JetStreamDelivery implements Delivery {
     const msg = this.#msg;
     // JsMsgImpl exposes the ack subject; the ackAck fallback covers any other JsMsg.
     if ('reply' in msg && typeof msg.reply === 'string' && msg.reply !== '') {
-      return this.#confirmations.ack(msg.reply);
+      const outcome = await this.#requests.request(msg.reply, ACK, this.#timeoutMs);
+      if (outcome.kind !== 'reply') return outcome.kind === 'no-responders' ? 'no-consumer' : outcome.kind;
+      // Any status header on the reply (503 included) means no consumer took the ack.
+      return outcome.msg.headers?.hasError ? 'no-consumer' : 'confirmed';
     }
     try {
       return (await msg.ackAck({ timeout: this.#timeoutMs })) ? 'confirmed' : 'closed';

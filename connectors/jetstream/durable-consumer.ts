@@ -12,13 +12,13 @@ import {
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Consumer, ConsumerOptions, Delivery } from '../../core/log/log.ts';
-import type { AckConfirmations } from './ack-confirmations.ts';
 import { JetStreamDelivery } from './delivery.ts';
 import { apiCode } from './ensure-stream.ts';
 import { ConsumerConnectionClosedError } from './errors.ts';
 import type { ResolvedJetStreamLogOptions } from './jetstream-log-options.ts';
 import { consumerName, partitionSubject, streamName } from './names.ts';
 import { toEnvelope } from './record-codec.ts';
+import type { RequestBatcher } from './request-batcher.ts';
 import { UnackedTracker } from './unacked-tracker.ts';
 
 const NANOS_PER_MS = 1_000_000;
@@ -30,7 +30,7 @@ const TAKEOVER_ATTEMPTS = 5;
 /** What a durable consumer needs from its log. */
 export interface ConsumerContext {
   readonly nc: NatsConnection;
-  readonly confirmations: AckConfirmations;
+  readonly requests: RequestBatcher;
   readonly js: JetStreamClient;
   readonly jsm: () => Promise<JetStreamManager>;
   readonly options: ResolvedJetStreamLogOptions;
@@ -153,7 +153,6 @@ export class JetStreamConsumer implements Consumer {
           session.messages.stop();
         }
         if (this.#closed) return;
-        if (this.#ctx.nc.isClosed()) throw new ConsumerConnectionClosedError(this.#subject, this.#partition);
         if (delivered) failures = 0;
         if (!session.vanished) {
           this.#warn(
@@ -220,12 +219,8 @@ export class JetStreamConsumer implements Consumer {
   #deliver(msg: JsMsg): Delivery {
     const envelope = toEnvelope(this.#subject, this.#partition, msg);
     this.#tracker.delivered(envelope.seq);
-    return new JetStreamDelivery(
-      envelope,
-      msg,
-      this.#ctx.confirmations,
-      this.#ctx.options.ackTimeoutMs,
-      (seq) => this.#tracker.acked(seq),
+    return new JetStreamDelivery(envelope, msg, this.#ctx.requests, this.#ctx.options.ackTimeoutMs, (seq) =>
+      this.#tracker.acked(seq),
     );
   }
 
@@ -238,6 +233,7 @@ export class JetStreamConsumer implements Consumer {
     for (let attempt = failures; !this.#closed; attempt++) {
       await this.#sleep(Math.min(this.#ctx.options.recoveryDelayMs * 2 ** attempt, MAX_RECOVERY_DELAY_MS));
       if (this.#closed) return undefined;
+      if (this.#ctx.nc.isClosed()) throw new ConsumerConnectionClosedError(this.#subject, this.#partition);
       try {
         const jsm = await this.#ctx.jsm();
         const existing = await consumerInfo(jsm, this.#stream, this.#name);

@@ -1,10 +1,14 @@
 import type { Logger } from '../../core/logger.ts';
 
 /**
- * How messages leave a topic's stream. `limits` keeps them until `maxAgeMs`;
- * `interest` drops them once every consumer acked them; `workqueue` once one
- * did (one durable per partition only, and `read` is not available on it,
- * because JetStream refuses ack-less consumers on work queues).
+ * How messages leave a topic's stream.
+ * - `limits` (the one eddy's exactly-once design assumes): kept until `maxAgeMs`.
+ * - `workqueue`: removed once acked; one durable per partition, and `read` is
+ *   refused by JetStream (it allows no ack-less consumer on a work queue).
+ * - `interest`: removed once every consumer acked, and never stored while no
+ *   consumer exists. A takeover deletes and re-creates the consumer (nats-server
+ *   2.9 cannot reset one), so records appended or unacked in that gap are lost
+ *   unless another durable holds interest. Avoid it for stage inputs.
  */
 export type TopicRetention = 'limits' | 'interest' | 'workqueue';
 
@@ -41,8 +45,9 @@ export interface JetStreamLogOptions {
    */
   readonly recoveryDelayMs?: number;
   /**
-   * Prefix of the reply subjects that ack confirmations come back on; set it to
-   * the connection's `inboxPrefix` when permissions restrict inboxes. Default `_INBOX`.
+   * Prefix of the reply subjects PubAcks and ack confirmations come back on; set
+   * it to the connection's `inboxPrefix` when permissions restrict inboxes.
+   * Default `_INBOX`.
    */
   readonly inboxPrefix?: string;
   /** Receives warnings about recoveries; a pino logger fits. Default: silent. */

@@ -1,11 +1,11 @@
-import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
-  connect,
-  type NatsConnection,
-  type NodeConnectionOptions,
-  RequestError,
-  TimeoutError,
-} from '@nats-io/transport-node';
+  type JetStreamClient,
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+  type StreamInfo,
+} from '@nats-io/jetstream';
+import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { Envelope } from '../../core/envelope.ts';
 import { LogClosedError } from '../../core/errors/log-closed-error.ts';
 import { PartitionOutOfRangeError } from '../../core/errors/partition-out-of-range-error.ts';
@@ -19,21 +19,21 @@ import type {
   TopicConfig,
 } from '../../core/log/log.ts';
 import { partitionOf } from '../../core/log/partition-of.ts';
-import { AckConfirmations } from './ack-confirmations.ts';
 import { JetStreamConsumer } from './durable-consumer.ts';
 import { ensureStream, streamInfo } from './ensure-stream.ts';
-import { AppendFailedError, JetStreamConnectError, TopicConfigConflictError } from './errors.ts';
+import { JetStreamConnectError, TopicConfigConflictError } from './errors.ts';
 import {
   type JetStreamLogOptions,
   type ResolvedJetStreamLogOptions,
   resolveOptions,
 } from './jetstream-log-options.ts';
 import { consumerName, partitionSubject, streamName } from './names.ts';
+import { publishRecord } from './publish-record.ts';
 import { readPartition } from './read-partition.ts';
 import { publishHeaders } from './record-codec.ts';
+import { redactText } from './redact.ts';
+import { RequestBatcher } from './request-batcher.ts';
 import { partitionsOfStream } from './topic-description.ts';
-
-const RETRY_DELAYS_MS = [100, 250, 500, 1_000, 2_000];
 
 /**
  * The production `Log`: NATS JetStream. A topic is one stream capturing
@@ -58,7 +58,7 @@ export class JetStreamLog implements Log {
   /** The latest consumer per JetStream consumer name: a new `consume` replaces it. */
   readonly #consumers = new Map<string, JetStreamConsumer>();
   #jsm: Promise<JetStreamManager> | undefined;
-  #confirmations: AckConfirmations | undefined;
+  #requests: RequestBatcher | undefined;
   #closed = false;
 
   /** Uses a connection the caller owns: `close` leaves it open. */
@@ -66,6 +66,7 @@ export class JetStreamLog implements Log {
     this.#nc = nc;
     this.#js = jetstream(nc);
     this.#options = resolveOptions(options);
+    void this.#watchConnection();
   }
 
   /**
@@ -100,16 +101,7 @@ export class JetStreamLog implements Log {
     this.#assertOpen('partitions');
     const cached = this.#partitions.get(subject);
     if (cached !== undefined) return cached;
-    const info = await streamInfo(await this.#manager(), streamName(subject));
-    if (info === undefined) throw new TopicNotFoundError(subject);
-    const n = partitionsOfStream(info);
-    if (n === undefined) {
-      throw new TopicConfigConflictError(
-        subject,
-        info.config.name,
-        'the stream was not created by eddy (its description records no partition count)',
-      );
-    }
+    const n = eddyPartitions(subject, await this.#topicStream(subject));
     this.#partitions.set(subject, n);
     return n;
   }
@@ -119,35 +111,24 @@ export class JetStreamLog implements Log {
     const partitions = this.#partitions.get(subject) ?? (await this.partitions(subject));
     const partition = record.partition ?? partitionOf(record.key, partitions);
     checkPartition(subject, partition, partitions);
-    const target = partitionSubject(subject, partition);
     const headers = publishHeaders(record, Date.now());
-    // nats.js sends the bytes on its next flush: the caller may reuse its buffer before that.
+    // Sent on the next flush: the caller may reuse its buffer before that.
     const payload = record.payload.slice();
-    const attempts = this.#options.publishAttempts;
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      try {
-        const ack = await this.#js.publish(target, payload, {
-          msgID: record.msgId,
-          headers,
-          timeout: this.#options.publishTimeoutMs,
-        });
-        if (!ack.duplicate) return { partition, seq: ack.seq, duplicate: false };
-        return {
-          partition: await this.#partitionOfSeq(subject, ack.seq, partition),
-          seq: ack.seq,
-          duplicate: true,
-        };
-      } catch (error) {
-        // A timed-out publish may have been stored: retrying with the same msgId is safe.
-        if (!isRetryable(error)) throw error;
-        lastError = error;
-        if (attempt < attempts)
-          await delay(RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length) - 1] ?? 0);
-      }
-    }
-    this.#partitions.delete(subject);
-    throw new AppendFailedError(subject, record.msgId, attempts, lastError);
+    const stored = await publishRecord(
+      this.#requestBatcher(),
+      subject,
+      partitionSubject(subject, partition),
+      payload,
+      headers,
+      record.msgId,
+      { timeoutMs: this.#options.publishTimeoutMs, attempts: this.#options.publishAttempts },
+    );
+    if (!stored.duplicate) return { partition, seq: stored.seq, duplicate: false };
+    return {
+      partition: await this.#partitionOfSeq(subject, stored.seq, partition),
+      seq: stored.seq,
+      duplicate: true,
+    };
   }
 
   async *read(subject: string, partition: number, fromSeq: number): AsyncGenerator<Envelope<Uint8Array>> {
@@ -155,9 +136,8 @@ export class JetStreamLog implements Log {
     if (!Number.isInteger(fromSeq) || fromSeq < 1) {
       throw new RangeError(`fromSeq must be an integer >= 1, got ${fromSeq}`);
     }
-    const info = await streamInfo(await this.#manager(), streamName(subject));
-    if (info === undefined) throw new TopicNotFoundError(subject);
-    checkPartition(subject, partition, partitionsOfStream(info) ?? 0);
+    const info = await this.#topicStream(subject);
+    checkPartition(subject, partition, eddyPartitions(subject, info));
     yield* readPartition(this.#js, info, subject, partition, fromSeq);
   }
 
@@ -170,7 +150,7 @@ export class JetStreamLog implements Log {
     const consumer = new JetStreamConsumer(
       {
         nc: this.#nc,
-        confirmations: this.#ackConfirmations(),
+        requests: this.#requestBatcher(),
         js: this.#js,
         jsm: () => this.#manager(),
         options: this.#options,
@@ -200,9 +180,9 @@ export class JetStreamLog implements Log {
     const consumers = [...this.#consumers.values()];
     this.#consumers.clear();
     await Promise.all(consumers.map((c) => c.close()));
-    // Acks already sent get their confirmation (or time out) before the subscription goes.
-    await this.#confirmations?.settled();
-    this.#confirmations?.close();
+    // Acks and appends already sent get their answer (or time out) before the subscription goes.
+    await this.#requests?.settled();
+    this.#requests?.close();
     if (this.#ownsConnection && !this.#nc.isClosed()) await this.#nc.drain();
   }
 
@@ -222,13 +202,15 @@ export class JetStreamLog implements Log {
     }
   }
 
-  #ackConfirmations(): AckConfirmations {
-    this.#confirmations ??= new AckConfirmations(
-      this.#nc,
-      this.#options.inboxPrefix,
-      this.#options.ackTimeoutMs,
-    );
-    return this.#confirmations;
+  async #topicStream(subject: string): Promise<StreamInfo> {
+    const info = await streamInfo(await this.#manager(), streamName(subject));
+    if (info === undefined) throw new TopicNotFoundError(subject);
+    return info;
+  }
+
+  #requestBatcher(): RequestBatcher {
+    this.#requests ??= new RequestBatcher(this.#nc, this.#options.inboxPrefix);
+    return this.#requests;
   }
 
   #manager(): Promise<JetStreamManager> {
@@ -237,6 +219,21 @@ export class JetStreamLog implements Log {
       throw error;
     });
     return this.#jsm;
+  }
+
+  /** Consumers recover on their own after a reconnect; this says why they paused. */
+  async #watchConnection(): Promise<void> {
+    for await (const status of this.#nc.status()) {
+      if (this.#closed) break;
+      if (status.type === 'disconnect') {
+        this.#options.logger.warn(
+          { server: redactText(status.server) },
+          'NATS connection lost; reconnecting',
+        );
+      } else if (status.type === 'reconnect') {
+        this.#options.logger.warn({ server: redactText(status.server) }, 'NATS connection re-established');
+      }
+    }
   }
 
   #assertOpen(operation: string): void {
@@ -248,6 +245,18 @@ export class JetStreamLog implements Log {
     const [major = 0, minor = 0] = (this.#nc.info?.version ?? '0.0').split('.').map(Number);
     return major > 2 || (major === 2 && minor >= 10);
   }
+}
+
+function eddyPartitions(subject: string, info: StreamInfo): number {
+  const n = partitionsOfStream(info);
+  if (n === undefined) {
+    throw new TopicConfigConflictError(
+      subject,
+      info.config.name,
+      'the stream was not created by eddy (its description records no partition count)',
+    );
+  }
+  return n;
 }
 
 function checkPartition(subject: string, partition: number, partitions: number): void {
@@ -267,15 +276,4 @@ function checkConsumerOptions(options: ConsumerOptions): void {
   if (maxAckPending !== undefined && (!Number.isInteger(maxAckPending) || maxAckPending < 1)) {
     throw new RangeError(`maxAckPending must be a positive integer, got ${maxAckPending}`);
   }
-}
-
-function isRetryable(error: unknown): boolean {
-  if (error instanceof TimeoutError) return true;
-  if (error instanceof RequestError && error.isNoResponders()) return true;
-  // nats.js reports "no responders" on a publish as JetStream not enabled, caused by the RequestError.
-  return error instanceof Error && error.cause instanceof RequestError && error.cause.isNoResponders();
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -3,6 +3,10 @@
  * `*`, `>`, `/`, `\` or whitespace, so subjects are escaped: letters and digits
  * stay, `.` becomes `_`, anything else becomes `-<hex code point>-`. The escape
  * is injective, so two topics can never share a stream ("a.b" and "a_b" differ).
+ *
+ * @example
+ * streamName('orders.v1'); // 'orders_v1'
+ * streamName('my_topic'); // 'my-5f-topic'
  */
 export function streamName(subject: string): string {
   let out = '';
@@ -14,7 +18,12 @@ export function streamName(subject: string): string {
   return out;
 }
 
-/** The subject partition `p` of a topic is stored under. */
+/**
+ * The subject partition `p` of a topic is stored under.
+ *
+ * @example
+ * partitionSubject('orders', 3); // 'orders.3'
+ */
 export function partitionSubject(subject: string, partition: number): string {
   return `${subject}.${partition}`;
 }
@@ -23,6 +32,9 @@ export function partitionSubject(subject: string, partition: number): string {
  * The durable consumer of one partition for one durable name. The partition
  * follows the last `_` and the escaped durable name is injective, so two
  * (durable, partition) pairs never share a consumer.
+ *
+ * @example
+ * consumerName('billing', 2); // 'billing_2'
  */
 export function consumerName(durable: string, partition: number): string {
   return `${streamName(durable)}_${partition}`;

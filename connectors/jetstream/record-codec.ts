@@ -7,17 +7,23 @@ export const KEY_HEADER = 'Eddy-Key';
 /** Present when the key was percent-encoded because a header cannot carry it verbatim. */
 export const KEY_ENCODING_HEADER = 'Eddy-Key-Encoding';
 export const EVENT_TIME_HEADER = 'Eddy-Event-Time';
-const MSG_ID_HEADER = 'Nats-Msg-Id';
+/** JetStream's deduplication header. */
+export const MSG_ID_HEADER = 'Nats-Msg-Id';
 const RESERVED = /^(eddy|nats)-/i;
 /** NATS header values cannot hold CR/LF and lose surrounding whitespace. */
 const VERBATIM = /^(?![\s])[^\r\n]*(?<![\s])$/;
 
 /**
- * The headers a record is published with: the user's headers, the key and
- * the event time (the append time when the record has none, so every reader
- * sees the same value). The msgId travels separately as `Nats-Msg-Id`.
+ * The headers a record is published with: the user's headers, the msg id
+ * (`Nats-Msg-Id`, which JetStream deduplicates by), the key and the event time
+ * (the append time when the record has none, so every reader sees the same value).
  */
 export function publishHeaders(record: AppendRecord, now: number): MsgHdrs {
+  if (!VERBATIM.test(record.msgId) || record.msgId === '') {
+    throw new TypeError(
+      `msgId "${record.msgId}" cannot be a JetStream Nats-Msg-Id: use a non-empty id without line breaks or surrounding whitespace`,
+    );
+  }
   const h = natsHeaders();
   for (const [name, value] of Object.entries(record.headers ?? {})) {
     if (RESERVED.test(name)) {
@@ -39,6 +45,7 @@ export function publishHeaders(record: AppendRecord, now: number): MsgHdrs {
     h.set(KEY_ENCODING_HEADER, 'uri');
   }
   h.set(EVENT_TIME_HEADER, String(record.eventTime ?? now));
+  h.set(MSG_ID_HEADER, record.msgId);
   return h;
 }
 
@@ -54,12 +61,20 @@ export function toEnvelope(subject: string, partition: number, msg: JsMsg): Enve
     for (const name of h.keys()) {
       if (!RESERVED.test(name)) user[name] = h.get(name);
     }
-    const rawKey = h.get(KEY_HEADER);
-    key = h.get(KEY_ENCODING_HEADER) === 'uri' ? decodeURIComponent(rawKey) : rawKey;
+    key = h.get(KEY_ENCODING_HEADER) === 'uri' ? decodeKey(h.get(KEY_HEADER)) : h.get(KEY_HEADER);
     const msgId = h.get(MSG_ID_HEADER);
     if (msgId !== '') id = msgId;
     const time = Number(h.get(EVENT_TIME_HEADER) || Number.NaN);
     if (Number.isFinite(time)) eventTime = time;
   }
   return { subject, key, seq, id, eventTime, payload: msg.data, headers: user, partition };
+}
+
+/** A foreign producer may mark a key as encoded without encoding it: keep it as sent then. */
+function decodeKey(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
+  }
 }

@@ -1,4 +1,4 @@
-import { type Migration, migrations as eddyMigrations } from './migrations.ts';
+import { migrations as eddyMigrations, type Migration } from './migrations.ts';
 import type { SqlDriver } from './sql-driver.ts';
 
 /** Serializes migrations of every process on the database: `eddy` in ASCII. */
@@ -13,7 +13,10 @@ const MIGRATION_LOCK = 0x65646479;
  * @example
  * await migrate(driver); // once at start-up, from every process
  */
-export async function migrate(driver: SqlDriver, migrations: readonly Migration[] = eddyMigrations): Promise<void> {
+export async function migrate(
+  driver: SqlDriver,
+  migrations: readonly Migration[] = eddyMigrations,
+): Promise<void> {
   await driver.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await tx.exec(`
@@ -28,7 +31,10 @@ export async function migrate(driver: SqlDriver, migrations: readonly Migration[
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (applied.has(m.version)) continue;
       await tx.exec(m.sql);
-      await tx.query('INSERT INTO eddy_schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      await tx.query('INSERT INTO eddy_schema_migrations (version, name) VALUES ($1, $2)', [
+        m.version,
+        m.name,
+      ]);
     }
   });
 }

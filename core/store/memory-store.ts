@@ -115,7 +115,10 @@ export class MemoryStore implements Store {
     this.#partitions.set(pid, {
       ...ownership,
       watermark: Math.max(ownership.watermark, b.watermark ?? 0),
-      eventTimeWatermark: Math.max(ownership.eventTimeWatermark, b.eventTimeWatermark ?? Number.MIN_SAFE_INTEGER),
+      eventTimeWatermark: Math.max(
+        ownership.eventTimeWatermark,
+        b.eventTimeWatermark ?? Number.MIN_SAFE_INTEGER,
+      ),
     });
   }
 
@@ -164,7 +167,9 @@ export class MemoryStore implements Store {
     for (const t of this.#timers.values()) if (t.stage === stage && t.partition === partition) rows.push(t);
     return rows.sort(
       (a, b) =>
-        compareCodePoints(a.actor, b.actor) || compareCodePoints(a.key, b.key) || compareCodePoints(a.name, b.name),
+        compareCodePoints(a.actor, b.actor) ||
+        compareCodePoints(a.key, b.key) ||
+        compareCodePoints(a.name, b.name),
     );
   }
 
@@ -220,7 +225,12 @@ export class MemoryStore implements Store {
         kept = [...(this.#snapshots.get(id) ?? [])];
         touched.set(id, kept);
       }
-      const stored = Object.freeze({ actor: s.actor, key: s.key, version: n(s.version), state: frozenJson(s.state) });
+      const stored = Object.freeze({
+        actor: s.actor,
+        key: s.key,
+        version: n(s.version),
+        state: frozenJson(s.state),
+      });
       const same = kept.findIndex((k) => k.version === s.version);
       if (same >= 0) kept[same] = stored;
       else kept.push(stored);

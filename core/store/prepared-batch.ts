@@ -1,13 +1,6 @@
 import { JournalConflictError } from '../errors/journal-conflict-error.ts';
 import { UnstorableValueError } from '../errors/unstorable-value-error.ts';
-import {
-  checkHeaders,
-  checkInt32,
-  checkInteger,
-  checkJson,
-  checkText,
-  checkTime,
-} from './storable.ts';
+import { checkHeaders, checkInt32, checkInteger, checkJson, checkText, checkTime } from './storable.ts';
 import type { CommitBatch, JournalEvent, KeyProgress, OutboxRow, Snapshot, TimerRow } from './store.ts';
 
 export type TimerId = Pick<TimerRow, 'actor' | 'key' | 'name'>;

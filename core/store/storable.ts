@@ -9,14 +9,15 @@ import type { Json } from './store.ts';
  */
 
 const INT32_MAX = 2_147_483_647;
-/** NUL, or a surrogate without its other half. */
-const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A surrogate without its other half. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Deeper than this is almost surely a cycle; PostgreSQL's jsonb refuses far less deep nesting anyway. */
 const MAX_DEPTH = 1_000;
 
 function textProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return `expected a string, got ${describe(value)}`;
-  if (BAD_TEXT.test(value)) return 'a string with a NUL character or a lone surrogate, which PostgreSQL cannot keep';
+  if (value.includes('\u0000') || LONE_SURROGATE.test(value))
+    return 'a string with a NUL character or a lone surrogate, which PostgreSQL cannot keep';
   return undefined;
 }
 
@@ -24,7 +25,8 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  if (typeof value === 'object') return `an instance of ${value.constructor?.name ?? 'an object without prototype'}`;
+  if (typeof value === 'object')
+    return `an instance of ${value.constructor?.name ?? 'an object without prototype'}`;
   return typeof value;
 }
 
@@ -36,7 +38,12 @@ export function checkText(value: unknown, path: string): string {
 }
 
 /** A safe integer at or above `min` (and at or below `max`, default Number.MAX_SAFE_INTEGER). */
-export function checkInteger(value: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function checkInteger(
+  value: unknown,
+  path: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
     throw new UnstorableValueError(path, `expected a safe integer, got ${describe(value)}`);
   }
@@ -59,7 +66,8 @@ export function checkTime(value: unknown, path: string): number {
 
 /** A string-to-string map (message headers). */
 export function checkHeaders(value: unknown, path: string): Readonly<Record<string, string>> {
-  if (!isPlainObject(value)) throw new UnstorableValueError(path, `expected an object, got ${describe(value)}`);
+  if (!isPlainObject(value))
+    throw new UnstorableValueError(path, `expected an object, got ${describe(value)}`);
   for (const [k, v] of Object.entries(value)) {
     checkText(k, `${path} key ${JSON.stringify(k)}`);
     checkText(v, `${path}[${JSON.stringify(k)}]`);
@@ -103,7 +111,9 @@ function jsonProblem(value: unknown, depth: number): JsonProblem | undefined {
         for (let i = 0; i < value.length; i++) {
           const item: unknown = value[i];
           const problem =
-            item === undefined ? { at: [], message: 'undefined (or a hole) in an array is not JSON' } : jsonProblem(item, depth + 1);
+            item === undefined
+              ? { at: [], message: 'undefined (or a hole) in an array is not JSON' }
+              : jsonProblem(item, depth + 1);
           if (problem) {
             problem.at.push(`[${i}]`);
             return problem;
@@ -111,10 +121,12 @@ function jsonProblem(value: unknown, depth: number): JsonProblem | undefined {
         }
         return undefined;
       }
-      if (!isPlainObject(value)) return { at: [], message: `${describe(value)} is not JSON; convert it to plain data` };
+      if (!isPlainObject(value))
+        return { at: [], message: `${describe(value)} is not JSON; convert it to plain data` };
       for (const k of Object.keys(value)) {
         const keyMessage = textProblem(k);
-        if (keyMessage !== undefined) return { at: [`[${JSON.stringify(k)}]`], message: `key: ${keyMessage}` };
+        if (keyMessage !== undefined)
+          return { at: [`[${JSON.stringify(k)}]`], message: `key: ${keyMessage}` };
         const item = value[k];
         if (item === undefined) continue;
         const problem = jsonProblem(item, depth + 1);

@@ -10,10 +10,12 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   AckFailedError,
+  ConsumerConnectionClosedError,
   consumerName,
   JetStreamConnectError,
   JetStreamLog,
   type JetStreamLogOptions,
+  redactServers,
   streamName,
   TopicConfigConflictError,
 } from '../../connectors/jetstream/index.ts';
@@ -293,11 +295,13 @@ describe('consume', () => {
     await second.close();
   });
 
-  it('keeps delivering across a NATS server restart', async () => {
+  it('keeps delivering across a NATS server restart, and says so without credentials', async () => {
     const server = await startPrivateServer();
     try {
       const subject = uniqueSubject('jsl.restart');
-      const log = await openLog({ storage: 'file', publishTimeoutMs: 1_000 }, server.url);
+      const { warnings, logger } = recorder();
+      const withCredentials = server.url.replace('nats://', 'nats://app:s3cret-pw@');
+      const log = await openLog({ storage: 'file', publishTimeoutMs: 1_000, logger }, withCredentials);
       await log.ensureTopic({ subject, partitions: 1 });
       await log.append(subject, { key: 'k', payload: bytes('1'), msgId: 's-1' });
       const consumer = log.consume(subject, 0, { durable: 'survivor', fromSeq: 1 });
@@ -309,6 +313,8 @@ describe('consume', () => {
       const [two] = await take(iterator, 1);
       expect(two?.envelope.seq).toBe(2);
       await two?.ack();
+      expect(warnings.map((w) => w.msg)).toContain('NATS connection lost; reconnecting');
+      expect(JSON.stringify(warnings)).not.toContain('s3cret-pw');
       await consumer.close();
       await log.close();
     } finally {
@@ -318,6 +324,29 @@ describe('consume', () => {
 });
 
 describe('connect', () => {
+  it('redacts user info from server URLs', () => {
+    expect(
+      redactServers([
+        'nats://app:s3cret@10.0.0.1:4222',
+        'tls://token@nats.example:4443',
+        'nats://plain:4222',
+      ]),
+    ).toBe('nats://***@10.0.0.1:4222, tls://***@nats.example:4443, nats://plain:4222');
+  });
+
+  it('a consumer whose connection its owner closed fails with ConsumerConnectionClosedError', async () => {
+    const subject = uniqueSubject('jsl.ncclose');
+    const own = await connect({ servers: natsUrl });
+    const log = new JetStreamLog(own, { storage: 'memory', recoveryDelayMs: 50 });
+    await log.ensureTopic({ subject, partitions: 1 });
+    await log.append(subject, { key: 'k', payload: bytes('1'), msgId: 'n-1' });
+    const iterator = log.consume(subject, 0, { durable: 'orphan', fromSeq: 1 })[Symbol.asyncIterator]();
+    await take(iterator, 1);
+    await own.close();
+    await expect(iterator.next()).rejects.toBeInstanceOf(ConsumerConnectionClosedError);
+    await log.close();
+  });
+
   it('never puts credentials from the server URL into its errors', async () => {
     const port = await freePort();
     const error = await JetStreamLog.connect({

@@ -1,0 +1,3 @@
+export { PgliteStore, type PgliteStoreOptions } from './pglite/index.ts';
+export { PgStore, type PgStoreOptions } from './postgres/index.ts';
+export { migrations, UnsafeIntegerError } from './sql/index.ts';

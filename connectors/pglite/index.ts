@@ -1,0 +1,1 @@
+export { PgliteStore, type PgliteStoreOptions } from './pglite-store.ts';

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import type { Logger } from '../../core/logger.ts';
+import type { SqlDriver, SqlQueryable, SqlRow } from '../sql/sql-driver.ts';
+
+/**
+ * `SqlDriver` over a `pg.Pool`. Statements with parameters are prepared once
+ * per connection (named by a hash of their text), so the commit statement is planned
+ * once, not on every commit.
+ */
+export class PgDriver implements SqlDriver {
+  readonly #pool: pg.Pool;
+  readonly #ownsPool: boolean;
+
+  constructor(pool: pg.Pool, ownsPool: boolean, logger: Logger) {
+    this.#pool = pool;
+    this.#ownsPool = ownsPool;
+    if (ownsPool) {
+      // An idle connection that breaks emits 'error' on the pool; unhandled, it would end the process.
+      pool.on('error', (error) => logger.warn({ error: error.message }, 'idle PostgreSQL connection failed'));
+    }
+  }
+
+  async query(text: string, params?: readonly unknown[]): Promise<readonly SqlRow[]> {
+    if (params === undefined) return (await this.#pool.query<SqlRow>(text)).rows;
+    return (await this.#pool.query<SqlRow>({ name: this.#name(text), text, values: [...params] })).rows;
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.#pool.query(sql);
+  }
+
+  async transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    const tx: SqlQueryable = {
+      query: async (text, params) =>
+        (await client.query<SqlRow>(text, params ? [...params] : undefined)).rows,
+      exec: async (sql) => {
+        await client.query(sql);
+      },
+    };
+    try {
+      await client.query('BEGIN');
+      const result = await work(tx);
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (error) {
+      // A connection whose rollback fails is broken: release(error) discards it.
+      const broken = await client.query('ROLLBACK').then(
+        () => undefined,
+        (rollbackError: unknown) => rollbackError,
+      );
+      client.release(broken instanceof Error ? broken : undefined);
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsPool) await this.#pool.end();
+  }
+
+  #name(text: string): string {
+    let name = statementNames.get(text);
+    if (name === undefined) {
+      name = `eddy_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+      statementNames.set(text, name);
+    }
+    return name;
+  }
+}
+
+/**
+ * Names by text, shared by every driver: a name must mean one text on every
+ * connection, also when several stores share a pool.
+ */
+const statementNames = new Map<string, string>();

@@ -1,0 +1,201 @@
+import { FencedError } from '../../core/errors/fenced-error.ts';
+import { JournalConflictError } from '../../core/errors/journal-conflict-error.ts';
+import { StoreClosedError } from '../../core/errors/store-closed-error.ts';
+import { prepareBatch } from '../../core/store/prepared-batch.ts';
+import { checkInt32, checkText } from '../../core/store/storable.ts';
+import type {
+  ActorRecord,
+  CommitBatch,
+  JournalEvent,
+  OutboxRow,
+  PartitionClaim,
+  Snapshot,
+  Store,
+  TimerRow,
+} from '../../core/store/store.ts';
+import { COMMIT_SQL, commitParams, JOURNAL_CONFLICT_SQL } from './commit-statement.ts';
+import { migrate } from './migrate.ts';
+import { JOURNAL_COLUMNS, journalEvent, outboxRow, snapshot, timerRow } from './rows.ts';
+import type { SqlDriver } from './sql-driver.ts';
+import { storedInteger } from './stored-integer.ts';
+
+const CLAIM_SQL = `
+INSERT INTO eddy_partitions AS p (stage, partition, owner, epoch)
+VALUES ($1, $2, $3, 1)
+ON CONFLICT (stage, partition) DO UPDATE SET owner = excluded.owner, epoch = p.epoch + 1, updated_at = now()
+RETURNING epoch, watermark, event_time_watermark
+`;
+
+/** Snapshot, journal tail and progress in one round trip; `part` tells the rows apart. */
+const LOAD_SQL = `
+WITH snap AS (
+  SELECT version, state FROM eddy_snapshots WHERE actor = $1 AND key = $2 ORDER BY version DESC LIMIT 1
+)
+SELECT 0 AS part, version, NULL::text AS type, NULL::integer AS schema_version, state AS data,
+       NULL::bigint AS input_seq, NULL::bigint AS event_time
+  FROM snap
+UNION ALL
+SELECT 1, ${JOURNAL_COLUMNS}
+  FROM eddy_journal
+ WHERE actor = $1 AND key = $2 AND version > COALESCE((SELECT version FROM snap), 0)
+UNION ALL
+SELECT 2, seq, NULL, NULL, NULL, NULL, NULL
+  FROM eddy_key_progress
+ WHERE stage = $3 AND partition = $4 AND key = $2
+ORDER BY part, version
+`;
+
+const JOURNAL_SQL = `
+SELECT ${JOURNAL_COLUMNS} FROM eddy_journal WHERE actor = $1 AND key = $2 AND version >= $3 ORDER BY version
+`;
+
+const SNAPSHOTS_SQL =
+  'SELECT version, state FROM eddy_snapshots WHERE actor = $1 AND key = $2 ORDER BY version';
+
+/** A skip scan: one index probe per key instead of reading every version. */
+const KEYS_SQL = `
+WITH RECURSIVE k AS (
+  SELECT min(key) AS key FROM eddy_journal WHERE actor = $1
+  UNION ALL
+  SELECT (SELECT min(key) FROM eddy_journal WHERE actor = $1 AND key > k.key) FROM k WHERE k.key IS NOT NULL
+)
+SELECT key FROM k WHERE key IS NOT NULL
+`;
+
+const OUTBOX_SQL = `
+SELECT msg_id, subject, key, payload, headers, event_time, position
+  FROM eddy_outbox WHERE stage = $1 AND partition = $2 ORDER BY position, msg_id
+`;
+
+const DELETE_OUTBOX_SQL =
+  'DELETE FROM eddy_outbox WHERE stage = $1 AND partition = $2 AND msg_id = ANY($3::text[])';
+
+const TIMERS_SQL = `
+SELECT actor, key, name, kind, at FROM eddy_timers WHERE stage = $1 AND partition = $2 ORDER BY actor, key, name
+`;
+
+/**
+ * The Store on PostgreSQL's SQL, shared by `PgStore` and `PgliteStore` through
+ * a `SqlDriver`: one migration set, the same statements. A commit is one
+ * statement (see `COMMIT_SQL`); `load` is one query.
+ */
+export class SqlStore implements Store {
+  readonly #driver: SqlDriver;
+  #closed = false;
+
+  constructor(driver: SqlDriver) {
+    this.#driver = driver;
+  }
+
+  async migrate(): Promise<void> {
+    this.#open('migrate');
+    await migrate(this.#driver);
+  }
+
+  async claim(stage: string, partition: number, owner: string): Promise<PartitionClaim> {
+    this.#open('claim');
+    checkText(stage, 'stage');
+    checkInt32(partition, 'partition', 0);
+    checkText(owner, 'owner');
+    const [row] = await this.#driver.query(CLAIM_SQL, [stage, partition, owner]);
+    if (!row) throw new Error('claim returned no row');
+    return {
+      stage,
+      partition,
+      owner,
+      epoch: storedInteger(row.epoch, 'eddy_partitions.epoch'),
+      watermark: storedInteger(row.watermark, 'eddy_partitions.watermark'),
+      eventTimeWatermark: storedInteger(row.event_time_watermark, 'eddy_partitions.event_time_watermark'),
+    };
+  }
+
+  async commit(batch: CommitBatch): Promise<void> {
+    this.#open('commit');
+    const b = prepareBatch(batch);
+    let rows: Awaited<ReturnType<SqlDriver['query']>>;
+    try {
+      rows = await this.#driver.query(COMMIT_SQL, commitParams(b));
+    } catch (error) {
+      if (!isUniqueViolation(error, 'eddy_journal_pkey')) throw error;
+      const events = b.events;
+      const [conflict] = await this.#driver.query(JOURNAL_CONFLICT_SQL, [
+        events.map((e) => e.actor),
+        events.map((e) => e.key),
+        events.map((e) => e.version),
+      ]);
+      if (!conflict) throw error;
+      throw new JournalConflictError(
+        conflict.actor as string,
+        conflict.key as string,
+        storedInteger(conflict.version, 'eddy_journal.version'),
+      );
+    }
+    if (rows[0]?.owned !== 1) throw new FencedError(b.stage, b.partition, b.epoch);
+  }
+
+  async load(actor: string, key: string, stage: string, partition: number): Promise<ActorRecord> {
+    this.#open('load');
+    const rows = await this.#driver.query(LOAD_SQL, [actor, key, stage, partition]);
+    let snap: Snapshot | undefined;
+    const events: JournalEvent[] = [];
+    let lastAppliedSeq = 0;
+    for (const row of rows) {
+      if (row.part === 0) snap = snapshot(actor, key, { version: row.version, state: row.data });
+      else if (row.part === 1) events.push(journalEvent(actor, key, row));
+      else lastAppliedSeq = storedInteger(row.version, 'eddy_key_progress.seq');
+    }
+    return { snapshot: snap, events, lastAppliedSeq };
+  }
+
+  async journal(actor: string, key: string, fromVersion = 1): Promise<readonly JournalEvent[]> {
+    this.#open('journal');
+    const rows = await this.#driver.query(JOURNAL_SQL, [actor, key, fromVersion]);
+    return rows.map((row) => journalEvent(actor, key, row));
+  }
+
+  async snapshots(actor: string, key: string): Promise<readonly Snapshot[]> {
+    this.#open('snapshots');
+    const rows = await this.#driver.query(SNAPSHOTS_SQL, [actor, key]);
+    return rows.map((row) => snapshot(actor, key, row));
+  }
+
+  async keys(actor: string): Promise<readonly string[]> {
+    this.#open('keys');
+    const rows = await this.#driver.query(KEYS_SQL, [actor]);
+    return rows.map((row) => row.key as string);
+  }
+
+  async outbox(stage: string, partition: number): Promise<readonly OutboxRow[]> {
+    this.#open('outbox');
+    const rows = await this.#driver.query(OUTBOX_SQL, [stage, partition]);
+    return rows.map((row) => outboxRow(stage, partition, row));
+  }
+
+  async deleteOutbox(stage: string, partition: number, msgIds: readonly string[]): Promise<void> {
+    this.#open('deleteOutbox');
+    if (msgIds.length === 0) return;
+    await this.#driver.query(DELETE_OUTBOX_SQL, [stage, partition, msgIds]);
+  }
+
+  async timers(stage: string, partition: number): Promise<readonly TimerRow[]> {
+    this.#open('timers');
+    const rows = await this.#driver.query(TIMERS_SQL, [stage, partition]);
+    return rows.map((row) => timerRow(stage, partition, row));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#driver.close();
+  }
+
+  #open(operation: string): void {
+    if (this.#closed) throw new StoreClosedError(operation);
+  }
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; constraint?: unknown };
+  return e.code === '23505' && e.constraint === constraint;
+}
