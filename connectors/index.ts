@@ -1,3 +1,4 @@
+export * from './jetstream/index.ts';
 export { PgliteStore, type PgliteStoreOptions } from './pglite/index.ts';
 export { PgStore, type PgStoreOptions } from './postgres/index.ts';
 export { migrations, UnsafeIntegerError } from './sql/index.ts';

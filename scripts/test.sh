@@ -44,4 +44,12 @@ npx biome check .
 echo "test: typecheck (tsc)"
 npx tsc --noEmit -p tsconfig.json
 echo "test: tests (vitest)"
-npx vitest run
+report="$(mktemp -d)/vitest.json"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" || status=$?
+# One plain closing line that any CI can read, whatever the reporter printed.
+if [ -f "$report" ]; then
+  node -e 'const r = require(process.argv[1]);
+    console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);' "$report"
+fi
+exit "$status"

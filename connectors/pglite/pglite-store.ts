@@ -20,13 +20,14 @@ export type PgliteStoreOptions =
  * The embedded default Store: PostgreSQL 18 compiled to WebAssembly (PGlite)
  * in this process, running the same SQL and migrations as `PgStore`, with the
  * pgvector extension loaded and created for long-term memory. It needs no
- * server, and starts in about a second.
+ * server; start-up takes a second or a few.
  *
  * Not crash-durable: PGlite runs with `fsync = off`, so a crash or power loss
  * can lose or corrupt recent commits even with `dataDir`. It is for
  * development, demos and tests; use `PgStore` on a PostgreSQL server for
- * anything whose state must survive a crash. One process only: PGlite is a
- * single connection, so two stores never share a `dataDir`.
+ * anything whose state must survive a crash. PGlite is one connection in one
+ * process: never open two instances on one `dataDir`; share one instead
+ * (`new PgliteStore({ db: store.db })`).
  *
  * @example
  * const store = new PgliteStore({ dataDir: '.eddy/data' }); // or new PgliteStore() in memory

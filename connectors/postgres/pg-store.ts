@@ -31,20 +31,29 @@ export type PgStoreOptions =
  * const claim = await store.claim('billing', 0, 'host-1');
  */
 export class PgStore extends SqlStore {
+  readonly #pool: pg.Pool;
+
   constructor(options: PgStoreOptions) {
     const logger = options.logger ?? silentLogger;
-    if ('pool' in options) {
-      super(new PgDriver(options.pool, false, logger));
-    } else {
-      assertUrl(options.url);
-      const pool = new pg.Pool({
-        connectionString: options.url,
-        max: options.maxConnections ?? 10,
-        application_name: options.applicationName ?? 'eddy',
-      });
-      super(new PgDriver(pool, true, logger));
-    }
+    const owned = !('pool' in options);
+    const pool = 'pool' in options ? options.pool : newPool(options);
+    super(new PgDriver(pool, owned, logger));
+    this.#pool = pool;
   }
+
+  /** The connection pool, to share it (memory keeps its vectors in the same database). */
+  get pool(): pg.Pool {
+    return this.#pool;
+  }
+}
+
+function newPool(options: Extract<PgStoreOptions, { url: string }>): pg.Pool {
+  assertUrl(options.url);
+  return new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    application_name: options.applicationName ?? 'eddy',
+  });
 }
 
 /** Node's URL error carries the input, password and all; refuse it here without echoing it. */

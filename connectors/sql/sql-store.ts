@@ -78,6 +78,11 @@ SELECT actor, key, name, kind, at FROM eddy_timers WHERE stage = $1 AND partitio
  * The Store on PostgreSQL's SQL, shared by `PgStore` and `PgliteStore` through
  * a `SqlDriver`: one migration set, the same statements. A commit is one
  * statement (see `COMMIT_SQL`); `load` is one query.
+ *
+ * JSON (event data, snapshot state, payloads, headers) is kept as jsonb:
+ * every value comes back exactly (numbers, strings, nesting), but object keys
+ * come back in jsonb's order (shorter keys first), not the order written.
+ * Compare states with `canonical` or key-order-blind equality, never as JSON text.
  */
 export class SqlStore implements Store {
   readonly #driver: SqlDriver;

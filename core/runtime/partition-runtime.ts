@@ -191,17 +191,18 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
   #load(slot: KeySlot<S>): void {
     slot.running = true;
     const { store, stage } = this.#options;
-    store.load(this.#def.name, slot.key, stage, this.#claim.partition).then(
-      (record) => {
+    store
+      .load(this.#def.name, slot.key, stage, this.#claim.partition)
+      .then((record) => {
         if (this.#failed) return;
         recoverSlot(slot, this.#def, record, this.#upcast, (task, lastApplied) =>
           this.#isOpen(slot, task, lastApplied),
         );
         slot.running = false;
         this.#pump(slot);
-      },
-      (error: unknown) => this.#fail(error),
-    );
+      })
+      // Recovery throws too (a missing upcaster, an evolve that fails on old events): fail loudly, never wedge.
+      .catch((error: unknown) => this.#fail(error));
   }
 
   #isOpen(slot: KeySlot<S>, task: string, lastApplied: number): boolean {
@@ -427,7 +428,7 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     const timersDeleted: { actor: string; key: string; name: string }[] = [];
     for (const [name, entry] of final) {
       if (entry) {
-        const placed = entry.kind === 'event' && this.#placeEventTimer(slot, name, entry.at);
+        const placed = entry.kind === 'event' && this.#placeEventTimer(slot, task, name, entry.at);
         this.#timers.set(slot.key, name, entry, !placed);
         timersSet.push({
           actor: this.#def.name,
@@ -535,8 +536,11 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
    * fires: before the key's first queued input that arrived with the clock past
    * it. Placement depends only on log order, never on how fast keys run, so a
    * replay fires it at the same point. Returns false when it is not due yet.
+   * A firing queued at the tail holds its setter's input, so the watermark
+   * cannot pass the setter before the firing commits: after a crash the
+   * setter is redelivered and the clock reaches the timer at the same point.
    */
-  #placeEventTimer(slot: KeySlot<S>, name: string, at: number): boolean {
+  #placeEventTimer(slot: KeySlot<S>, setter: Task, name: string, at: number): boolean {
     const due = at + this.#lateness;
     for (let i = slot.queueHead; i < slot.queue.length; i++) {
       const queued = slot.queue[i];
@@ -548,8 +552,10 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
       return true;
     }
     if (this.#eventClock < due) return false;
+    const holdSeq = setter.kind === 'input' ? setter.delivery.envelope.seq : setter.holdSeq;
+    if (holdSeq !== undefined) this.#tracker.hold(holdSeq);
     this.#busyTasks++;
-    slot.queue.push({ kind: 'timer', name, timerKind: 'event', at, holdSeq: undefined });
+    slot.queue.push({ kind: 'timer', name, timerKind: 'event', at, holdSeq });
     return true;
   }
 

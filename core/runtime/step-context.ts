@@ -30,7 +30,8 @@ export class StepContext<O extends Json> implements ActorContext<O> {
   readonly timerOps: TimerOp[] = [];
   readonly timers: Timers;
   readonly #host: StepHost;
-  readonly #recorded: readonly StepRecord[];
+  /** By call index: concurrent steps are journaled in completion order, and failed ones not at all. */
+  readonly #recorded: ReadonlyMap<number, StepRecord>;
   readonly #random: () => number;
   #index = 0;
   #pending: StepRecord[] = [];
@@ -45,7 +46,7 @@ export class StepContext<O extends Json> implements ActorContext<O> {
     this.#host = host;
     this.key = key;
     this.input = input;
-    this.#recorded = recorded;
+    this.#recorded = new Map(recorded.map((step) => [step.index, step]));
     this.#random = seededRandom(seedOf(`${host.actor}\u0000${key}\u0000${taskId}`));
     this.timers = this.#makeTimers();
   }
@@ -85,7 +86,7 @@ export class StepContext<O extends Json> implements ActorContext<O> {
   }
 
   #replay(kind: StepRecord['kind'], name: string): Json | undefined {
-    const step = this.#recorded[this.#index];
+    const step = this.#recorded.get(this.#index);
     if (!step) return undefined;
     if (step.kind !== kind || step.name !== name) {
       throw new NonDeterminismError(

@@ -27,8 +27,11 @@ export interface ScenarioOptions<S extends Json, I, E extends ActorEvent, O exte
   readonly faults?: readonly Fault[];
   /** Input partitions. Default 2. */
   readonly partitions?: number;
-  /** A fresh store for this run. Default: a new MemoryStore. */
-  readonly store?: () => Promise<Store>;
+  /**
+   * The store to run on; the caller owns (migrates and closes) it. Runs that
+   * share one need distinct `stageName`s and actor names. Default: a new MemoryStore.
+   */
+  readonly store?: Store;
   readonly commitEvery?: number;
   /** Small values passivate keys mid-stream. */
   readonly maxActiveKeys?: number;
@@ -84,7 +87,7 @@ export async function runScenario<S extends Json, I, E extends ActorEvent, O ext
   const input = `${name}.in`;
   const output = `${name}.out`;
   const log = new MemoryLog();
-  const inner = options.store ? await options.store() : new MemoryStore();
+  const inner = options.store ?? new MemoryStore();
   let instances = 0;
   let stage: Stage<S, I, E, O> | undefined;
   let pendingSwitch: Promise<void> = Promise.resolve();
@@ -143,18 +146,19 @@ export async function runScenario<S extends Json, I, E extends ActorEvent, O ext
   stage = newStage();
   await stage.start();
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  const timedOut = (what: string): Error => {
+    stage?.kill();
+    return new Error(
+      `scenario did not finish in time: ${what} (watermarks ${JSON.stringify([...(stage?.watermarks() ?? [])])}, targets ${JSON.stringify([...lastSeq])}, faults ${JSON.stringify(faults)}, last error ${String(lastError)})`,
+    );
+  };
   for (;;) {
-    await pendingSwitch;
+    if (!(await beforeDeadline(pendingSwitch, deadline))) throw timedOut('an instance switch hangs');
     if (await finished(stage, store, name, partitions, lastSeq)) break;
-    if (Date.now() > deadline) {
-      stage.kill();
-      throw new Error(
-        `scenario did not finish in time (watermarks ${JSON.stringify([...stage.watermarks()])}, targets ${JSON.stringify([...lastSeq])}, last error ${String(lastError)})`,
-      );
-    }
+    if (Date.now() > deadline) throw timedOut('inputs or outputs are left');
     await new Promise((r) => setTimeout(r, 2));
   }
-  await stage.stop();
+  if (!(await beforeDeadline(stage.stop(), deadline))) throw timedOut('the final drain hangs');
 
   const outcome = {
     ...(await collect(options.actor, log, inner, name, output, stage.deadLetterSubject)),
@@ -163,7 +167,7 @@ export async function runScenario<S extends Json, I, E extends ActorEvent, O ext
     duplicates: faultyLog.duplicates,
   };
   await log.close();
-  await inner.close();
+  if (!options.store) await inner.close();
   return outcome;
 }
 
@@ -219,4 +223,17 @@ async function readAll(log: MemoryLog, subject: string): Promise<ScenarioOutput[
     }
   }
   return out.sort((a, b) => (a.msgId < b.msgId ? -1 : a.msgId > b.msgId ? 1 : 0));
+}
+
+/** Resolves true when `work` settles before the deadline, false when the deadline comes first. */
+async function beforeDeadline(work: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
