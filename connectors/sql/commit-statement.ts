@@ -2,7 +2,8 @@ import type { PreparedBatch } from '../../core/store/prepared-batch.ts';
 
 /**
  * The whole commit as ONE statement, so it is atomic without an explicit
- * transaction and costs one round trip. The first CTE checks the epoch, locks
+ * transaction and costs one round trip. The first CTE checks the epoch (and,
+ * for a leased partition, that the lease is live on the database's clock), locks
  * the partition row (a concurrent claim waits for it, and a claim that got
  * there first makes it match nothing) and moves the watermarks forward; every
  * write is gated on it, so a fenced commit writes nothing. A journal version
@@ -21,6 +22,7 @@ WITH fence AS (
          event_time_watermark = GREATEST(event_time_watermark, COALESCE($5::bigint, event_time_watermark)),
          updated_at = now()
    WHERE stage = $1 AND partition = $2 AND epoch = $3
+     AND (lease_until IS NULL OR lease_until > now())
   RETURNING 1
 ), journal AS (
   INSERT INTO eddy_journal (actor, key, version, type, schema_version, data, input_seq, event_time)

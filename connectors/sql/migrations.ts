@@ -94,4 +94,18 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'stage members for lease-shared partitions',
+    sql: `
+      -- Instances of a stage that share its partitions through leases: each one
+      -- divides the partitions by the live members (lease_until in the future).
+      CREATE TABLE eddy_members (
+        stage       text COLLATE "C" NOT NULL,
+        owner       text COLLATE "C" NOT NULL,
+        lease_until timestamptz NOT NULL,
+        PRIMARY KEY (stage, owner)
+      );
+    `,
+  },
 ];

@@ -6,6 +6,7 @@ import { checkInt32, checkText } from '../../core/store/storable.ts';
 import type {
   ActorRecord,
   CommitBatch,
+  HeldLease,
   JournalEvent,
   OutboxRow,
   PartitionClaim,
@@ -14,15 +15,17 @@ import type {
   TimerRow,
 } from '../../core/store/store.ts';
 import { COMMIT_SQL, commitParams, JOURNAL_CONFLICT_SQL } from './commit-statement.ts';
+import { ACQUIRE_SQL, MEMBERS_SQL, RELEASE_SQL, RENEW_SQL } from './lease-statements.ts';
 import { migrate } from './migrate.ts';
 import { JOURNAL_COLUMNS, journalEvent, outboxRow, snapshot, timerRow } from './rows.ts';
-import type { SqlDriver } from './sql-driver.ts';
+import type { SqlDriver, SqlRow } from './sql-driver.ts';
 import { storedInteger } from './stored-integer.ts';
 
 const CLAIM_SQL = `
 INSERT INTO eddy_partitions AS p (stage, partition, owner, epoch)
 VALUES ($1, $2, $3, 1)
-ON CONFLICT (stage, partition) DO UPDATE SET owner = excluded.owner, epoch = p.epoch + 1, updated_at = now()
+ON CONFLICT (stage, partition) DO UPDATE
+   SET owner = excluded.owner, epoch = p.epoch + 1, lease_until = NULL, updated_at = now()
 RETURNING epoch, watermark, event_time_watermark
 `;
 
@@ -99,19 +102,57 @@ export class SqlStore implements Store {
 
   async claim(stage: string, partition: number, owner: string): Promise<PartitionClaim> {
     this.#open('claim');
-    checkText(stage, 'stage');
-    checkInt32(partition, 'partition', 0);
-    checkText(owner, 'owner');
+    checkOwnership(stage, partition, owner);
     const [row] = await this.#driver.query(CLAIM_SQL, [stage, partition, owner]);
     if (!row) throw new Error('claim returned no row');
-    return {
+    return claimOf(stage, partition, owner, row);
+  }
+
+  async acquire(
+    stage: string,
+    partition: number,
+    owner: string,
+    leaseMs: number,
+  ): Promise<PartitionClaim | undefined> {
+    this.#open('acquire');
+    checkOwnership(stage, partition, owner);
+    checkLease(leaseMs);
+    const [row] = await this.#driver.query(ACQUIRE_SQL, [stage, partition, owner, leaseMs]);
+    return row ? claimOf(stage, partition, owner, row) : undefined;
+  }
+
+  async renew(
+    stage: string,
+    owner: string,
+    leases: readonly HeldLease[],
+    leaseMs: number,
+  ): Promise<readonly number[]> {
+    this.#open('renew');
+    checkLease(leaseMs);
+    if (leases.length === 0) return [];
+    const rows = await this.#driver.query(RENEW_SQL, [
       stage,
-      partition,
       owner,
-      epoch: storedInteger(row.epoch, 'eddy_partitions.epoch'),
-      watermark: storedInteger(row.watermark, 'eddy_partitions.watermark'),
-      eventTimeWatermark: storedInteger(row.event_time_watermark, 'eddy_partitions.event_time_watermark'),
-    };
+      leases.map((l) => l.partition),
+      leases.map((l) => l.epoch),
+      leaseMs,
+    ]);
+    return rows.map((r) => Number(r.partition)).sort((a, b) => a - b);
+  }
+
+  async release(stage: string, lease: HeldLease): Promise<void> {
+    this.#open('release');
+    await this.#driver.query(RELEASE_SQL, [stage, lease.partition, lease.epoch]);
+  }
+
+  async members(stage: string, owner: string, leaseMs: number): Promise<readonly string[]> {
+    this.#open('members');
+    checkText(stage, 'stage');
+    checkText(owner, 'owner');
+    if (!Number.isInteger(leaseMs) || leaseMs < 0)
+      throw new RangeError(`leaseMs must be an integer >= 0, got ${leaseMs}`);
+    const rows = await this.#driver.query(MEMBERS_SQL, [stage, owner, leaseMs]);
+    return rows.map((r) => String(r.owner));
   }
 
   async commit(batch: CommitBatch): Promise<void> {
@@ -203,4 +244,26 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const e = error as { code?: unknown; constraint?: unknown };
   return e.code === '23505' && e.constraint === constraint;
+}
+
+function checkOwnership(stage: string, partition: number, owner: string): void {
+  checkText(stage, 'stage');
+  checkInt32(partition, 'partition', 0);
+  checkText(owner, 'owner');
+}
+
+function checkLease(leaseMs: number): void {
+  if (!Number.isInteger(leaseMs) || leaseMs < 1)
+    throw new RangeError(`leaseMs must be an integer >= 1, got ${leaseMs}`);
+}
+
+function claimOf(stage: string, partition: number, owner: string, row: SqlRow): PartitionClaim {
+  return {
+    stage,
+    partition,
+    owner,
+    epoch: storedInteger(row.epoch, 'eddy_partitions.epoch'),
+    watermark: storedInteger(row.watermark, 'eddy_partitions.watermark'),
+    eventTimeWatermark: storedInteger(row.event_time_watermark, 'eddy_partitions.event_time_watermark'),
+  };
 }

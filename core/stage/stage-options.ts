@@ -23,10 +23,19 @@ export interface StageOptions<S extends Json, I, E extends ActorEvent, O extends
   readonly schema?: ZodType<I>;
   /** Replaces the JSON decoder. */
   readonly decode?: (payload: Uint8Array, envelope: Envelope<Uint8Array>) => I;
-  /** Partitions this instance owns. Default: all of the input topic. */
+  /**
+   * Partitions this instance owns, claimed outright (fencing any other owner).
+   * Default: none fixed; the stage's instances share all partitions through leases.
+   */
   readonly partitions?: readonly number[];
-  /** Identifies this instance in the ownership table. Default: host and pid. */
+  /** Identifies this instance among the stage's owners; unique per instance. Default: host and pid. */
   readonly owner?: string;
+  /**
+   * Lease length when instances share partitions, on the database's clock;
+   * renewed every third of it. A dead instance's partitions move after this long.
+   * Default 10 000 ms.
+   */
+  readonly leaseMs?: number;
   readonly commitEvery?: number;
   readonly commitIntervalMs?: number;
   readonly maxActiveKeys?: number;

@@ -7,20 +7,29 @@ import { type Logger, silentLogger } from '../logger.ts';
 import { actor } from '../operators/actor.ts';
 import { sink } from '../operators/sink.ts';
 import { source } from '../operators/source.ts';
-import type { Json, OutboxRow } from '../store/store.ts';
+import type { HeldLease, Json, OutboxRow, PartitionClaim } from '../store/store.ts';
+import { LeaseKeeper } from './lease-keeper.ts';
 import type { StageOptions } from './stage-options.ts';
 
 interface Running {
+  readonly epoch: number;
   readonly subscription: Subscription;
   readonly stop$: Subject<void>;
   readonly done: Promise<void>;
 }
 
 /**
- * One stage: an input subject, a keyed actor, an output subject. Claims its
+ * One stage: an input subject, a keyed actor, an output subject. Takes its
  * partitions, reads each from its committed watermark, runs the actor with
  * exactly-once commits, publishes outputs through the outbox, and restarts a
  * partition that fails from its committed state.
+ *
+ * Ownership: with `partitions` given, the instance claims exactly those (a
+ * claim fences whoever had them). Without it, the instances of a stage share
+ * the input's partitions through leases in the Store: each takes its fair
+ * share, renews it every `leaseMs / 3`, hands partitions over when others
+ * join, and takes over those of an instance that left (at once, when it
+ * stopped with `stop()`) or died (once its leases run out).
  *
  * @example
  * const stage = new Stage({ name: 'totals', log, store, input: 'orders', output: 'totals', actor: counter });
@@ -35,7 +44,9 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
   readonly #log: Logger;
   readonly #running = new Map<number, Running>();
   readonly #watermarks = new Map<number, number>();
-  readonly #restarts = new Set<ReturnType<typeof setTimeout>>();
+  /** Partitions waiting to restart after a failure, with the epoch they last ran under. */
+  readonly #restarts = new Map<number, { timer: ReturnType<typeof setTimeout>; epoch: number }>();
+  #keeper: LeaseKeeper | undefined;
   #stopping = false;
 
   constructor(options: StageOptions<S, I, E, O>) {
@@ -51,54 +62,124 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
     return this.#options.deadLetter ?? `${this.#options.name}.dead-letter`;
   }
 
-  /** Committed watermark per owned partition. */
+  /**
+   * Committed watermark per partition this instance holds (or held last, after
+   * `stop`); a partition handed over, lost or fenced leaves it.
+   */
   watermarks(): ReadonlyMap<number, number> {
     return this.#watermarks;
   }
 
+  /** Partitions running in this instance now, ascending. */
+  partitions(): readonly number[] {
+    return [...this.#running.keys()].sort((a, b) => a - b);
+  }
+
   async start(): Promise<void> {
-    const { log, input, output } = this.#options;
+    const { log, input, output, store, name } = this.#options;
     const inputPartitions = await log.partitions(input);
     const outputPartitions = this.#options.outputPartitions ?? inputPartitions;
     if (output !== undefined) await log.ensureTopic({ subject: output, partitions: outputPartitions });
     await log.ensureTopic({ subject: this.deadLetterSubject, partitions: outputPartitions });
-    const owned = this.#options.partitions ?? Array.from({ length: inputPartitions }, (_, i) => i);
-    for (const p of owned) {
+    const fixed = this.#options.partitions;
+    for (const p of fixed ?? []) {
       if (!Number.isInteger(p) || p < 0 || p >= inputPartitions) {
         throw new RangeError(`partition ${p} does not exist: "${input}" has ${inputPartitions} partitions`);
       }
     }
     this.#stopping = false;
-    await Promise.all(owned.map((p) => this.#startPartition(p)));
+    if (fixed) {
+      const claims = await Promise.all(fixed.map((p) => store.claim(name, p, this.#owner)));
+      for (const claim of claims) this.#startPartition(claim);
+      return;
+    }
+    const leaseMs = this.#options.leaseMs ?? 10_000;
+    this.#keeper = new LeaseKeeper(
+      {
+        store,
+        stage: name,
+        owner: this.#owner,
+        partitions: inputPartitions,
+        leaseMs,
+        renewEveryMs: Math.max(1, Math.floor(leaseMs / 3)),
+        logger: this.#log,
+      },
+      {
+        held: () => this.#held(),
+        start: (claim) => this.#startPartition(claim),
+        lose: (partition) => {
+          this.#stopPartitionNow(partition);
+          this.#watermarks.delete(partition);
+        },
+        drain: async (partition) => {
+          await this.#drainPartition(partition);
+          this.#watermarks.delete(partition);
+        },
+      },
+    );
+    await this.#keeper.start();
   }
 
-  /** Drains: finishes accepted work, commits, publishes, and releases the partitions' consumers. */
+  /** Drains: finishes accepted work, commits, publishes, and releases the partitions (and their leases). */
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#clearRestarts();
-    const running = [...this.#running.values()];
-    for (const r of running) r.stop$.next();
-    await Promise.all(running.map((r) => r.done));
-    this.#running.clear();
+    const keeper = this.#keeper;
+    this.#keeper = undefined;
+    await keeper?.stop();
+    const drained = this.#held();
+    await Promise.all([...this.#running.keys()].map((p) => this.#drainPartition(p)));
+    await keeper?.leave(drained);
   }
 
-  /** Stops at once without committing, as a crash would. For fault tests. */
+  /** Stops at once without committing or releasing anything, as a crash would. For fault tests. */
   kill(): void {
     this.#stopping = true;
     this.#clearRestarts();
+    void this.#keeper?.stop();
+    this.#keeper = undefined;
     for (const r of this.#running.values()) r.subscription.unsubscribe();
     this.#running.clear();
   }
 
+  get #owner(): string {
+    return this.#options.owner ?? `${hostname()}:${process.pid}`;
+  }
+
+  #held(): HeldLease[] {
+    const held: HeldLease[] = [];
+    for (const [partition, r] of this.#running) held.push({ partition, epoch: r.epoch });
+    for (const [partition, r] of this.#restarts) held.push({ partition, epoch: r.epoch });
+    return held;
+  }
+
+  #stopPartitionNow(partition: number): void {
+    const restart = this.#restarts.get(partition);
+    if (restart) clearTimeout(restart.timer);
+    this.#restarts.delete(partition);
+    this.#running.get(partition)?.subscription.unsubscribe();
+    this.#running.delete(partition);
+  }
+
+  async #drainPartition(partition: number): Promise<void> {
+    const restart = this.#restarts.get(partition);
+    if (restart) clearTimeout(restart.timer);
+    this.#restarts.delete(partition);
+    const running = this.#running.get(partition);
+    if (!running) return;
+    running.stop$.next();
+    await running.done;
+    if (this.#running.get(partition) === running) this.#running.delete(partition);
+  }
+
   #clearRestarts(): void {
-    for (const t of this.#restarts) clearTimeout(t);
+    for (const r of this.#restarts.values()) clearTimeout(r.timer);
     this.#restarts.clear();
   }
 
-  async #startPartition(partition: number): Promise<void> {
+  #startPartition(claim: PartitionClaim): void {
     const o = this.#options;
-    const owner = o.owner ?? `${hostname()}:${process.pid}`;
-    const claim = await o.store.claim(o.name, partition, owner);
+    const { partition } = claim;
     this.#watermarks.set(partition, claim.watermark);
     this.#log.info(
       { stage: o.name, partition, epoch: claim.epoch, watermark: claim.watermark },
@@ -135,7 +216,7 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
       },
       complete: () => settle(),
     });
-    this.#running.set(partition, { subscription, stop$, done });
+    this.#running.set(partition, { epoch: claim.epoch, subscription, stop$, done });
   }
 
   #failed(partition: number, error: unknown): void {
@@ -144,19 +225,49 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
     this.#running.delete(partition);
     if (error instanceof FencedError) {
       this.#log.warn({ stage: this.#options.name, partition }, 'partition taken by another owner; released');
+      this.#watermarks.delete(partition);
       return;
     }
-    if (this.#stopping) return;
+    if (this.#stopping || !running) return;
     this.#log.error(
       { stage: this.#options.name, partition, error: String(error) },
       'partition failed; restarting',
     );
     const timer = setTimeout(() => {
-      this.#restarts.delete(timer);
-      if (this.#stopping) return;
-      this.#startPartition(partition).catch((e: unknown) => this.#failed(partition, e));
+      this.#restarts.delete(partition);
+      if (!this.#stopping) this.#restart(partition);
     }, this.#options.restartDelayMs ?? 500);
-    this.#restarts.add(timer);
+    this.#restarts.set(partition, { timer, epoch: running.epoch });
+  }
+
+  /** Takes the partition again (a new epoch) and runs it from its committed state. */
+  #restart(partition: number): void {
+    const { store, name } = this.#options;
+    const leased = this.#keeper !== undefined;
+    const taking = leased
+      ? store.acquire(name, partition, this.#owner, this.#options.leaseMs ?? 10_000)
+      : store.claim(name, partition, this.#owner);
+    taking.then(
+      (claim) => {
+        if (this.#stopping || this.#running.has(partition)) return;
+        if (claim) this.#startPartition(claim);
+        else this.#log.warn({ stage: name, partition }, 'partition taken by another owner while restarting');
+      },
+      (e: unknown) => this.#retryLater(partition, e),
+    );
+  }
+
+  #retryLater(partition: number, error: unknown): void {
+    if (this.#stopping) return;
+    this.#log.error(
+      { stage: this.#options.name, partition, error: String(error) },
+      'restart failed; retrying',
+    );
+    const timer = setTimeout(() => {
+      this.#restarts.delete(partition);
+      if (!this.#stopping) this.#restart(partition);
+    }, this.#options.restartDelayMs ?? 500);
+    this.#restarts.set(partition, { timer, epoch: 0 });
   }
 }
 

@@ -7,6 +7,7 @@ import { checkInt32, checkText, frozenJson } from './storable.ts';
 import type {
   ActorRecord,
   CommitBatch,
+  HeldLease,
   JournalEvent,
   OutboxRow,
   PartitionClaim,
@@ -18,6 +19,8 @@ import type {
 interface Ownership {
   readonly owner: string;
   readonly epoch: number;
+  /** Lease end (ms since epoch); undefined: claimed without a lease. */
+  readonly leaseUntil: number | undefined;
   readonly watermark: number;
   readonly eventTimeWatermark: number;
 }
@@ -57,6 +60,8 @@ export class MemoryStore implements Store {
   readonly #progress = new Map<string, Map<string, number>>();
   /** By (actor, key, name). */
   readonly #timers = new Map<string, TimerRow>();
+  /** Per stage: lease end by member. */
+  readonly #members = new Map<string, Map<string, number>>();
   #closed = false;
 
   async migrate(): Promise<void> {
@@ -73,11 +78,85 @@ export class MemoryStore implements Store {
     const next: Ownership = {
       owner,
       epoch: (previous?.epoch ?? 0) + 1,
+      leaseUntil: undefined,
       watermark: previous?.watermark ?? 0,
       eventTimeWatermark: previous?.eventTimeWatermark ?? 0,
     };
     this.#partitions.set(id, next);
-    return Object.freeze({ stage, partition: n(partition), ...next });
+    return claimOf(stage, partition, next);
+  }
+
+  async acquire(
+    stage: string,
+    partition: number,
+    owner: string,
+    leaseMs: number,
+  ): Promise<PartitionClaim | undefined> {
+    this.#open('acquire');
+    checkText(stage, 'stage');
+    checkInt32(partition, 'partition', 0);
+    checkText(owner, 'owner');
+    checkLease(leaseMs);
+    const id = stage + SEP + partition;
+    const previous = this.#partitions.get(id);
+    const now = Date.now();
+    const held = previous?.leaseUntil !== undefined && previous.leaseUntil > now && previous.owner !== owner;
+    if (held) return undefined;
+    const next: Ownership = {
+      owner,
+      epoch: (previous?.epoch ?? 0) + 1,
+      leaseUntil: now + leaseMs,
+      watermark: previous?.watermark ?? 0,
+      eventTimeWatermark: previous?.eventTimeWatermark ?? 0,
+    };
+    this.#partitions.set(id, next);
+    return claimOf(stage, partition, next);
+  }
+
+  async renew(
+    stage: string,
+    owner: string,
+    leases: readonly HeldLease[],
+    leaseMs: number,
+  ): Promise<readonly number[]> {
+    this.#open('renew');
+    checkLease(leaseMs);
+    const renewed: number[] = [];
+    for (const lease of leases) {
+      const id = stage + SEP + lease.partition;
+      const current = this.#partitions.get(id);
+      if (current?.owner !== owner || current.epoch !== lease.epoch) continue;
+      this.#partitions.set(id, { ...current, leaseUntil: Date.now() + leaseMs });
+      renewed.push(lease.partition);
+    }
+    return renewed.sort((a, b) => a - b);
+  }
+
+  async release(stage: string, lease: HeldLease): Promise<void> {
+    this.#open('release');
+    const id = stage + SEP + lease.partition;
+    const current = this.#partitions.get(id);
+    if (current?.epoch !== lease.epoch || current.leaseUntil === undefined) return;
+    this.#partitions.set(id, { ...current, leaseUntil: Date.now() - 1 });
+  }
+
+  async members(stage: string, owner: string, leaseMs: number): Promise<readonly string[]> {
+    this.#open('members');
+    checkText(stage, 'stage');
+    checkText(owner, 'owner');
+    if (!Number.isInteger(leaseMs) || leaseMs < 0)
+      throw new RangeError(`leaseMs must be an integer >= 0, got ${leaseMs}`);
+    let members = this.#members.get(stage);
+    if (!members) {
+      members = new Map();
+      this.#members.set(stage, members);
+    }
+    const now = Date.now();
+    members.set(owner, now + leaseMs);
+    return [...members]
+      .filter(([, until]) => until > now)
+      .map(([m]) => m)
+      .sort(compareCodePoints);
   }
 
   async commit(batch: CommitBatch): Promise<void> {
@@ -85,7 +164,12 @@ export class MemoryStore implements Store {
     const b = prepareBatch(batch);
     const pid = b.stage + SEP + b.partition;
     const ownership = this.#partitions.get(pid);
-    if (ownership?.epoch !== b.epoch) throw new FencedError(b.stage, b.partition, b.epoch);
+    if (
+      ownership?.epoch !== b.epoch ||
+      (ownership.leaseUntil !== undefined && ownership.leaseUntil <= Date.now())
+    ) {
+      throw new FencedError(b.stage, b.partition, b.epoch);
+    }
     for (const e of b.events) {
       const events = this.#journal.get(e.actor + SEP + e.key);
       if (events && indexOfVersion(events, e.version) >= 0) {
@@ -293,4 +377,20 @@ function insertionPoint(events: readonly JournalEvent[], version: number): numbe
     else hi = mid;
   }
   return lo;
+}
+
+function claimOf(stage: string, partition: number, o: Ownership): PartitionClaim {
+  return Object.freeze({
+    stage,
+    partition: n(partition),
+    owner: o.owner,
+    epoch: o.epoch,
+    watermark: o.watermark,
+    eventTimeWatermark: o.eventTimeWatermark,
+  });
+}
+
+function checkLease(leaseMs: number): void {
+  if (!Number.isInteger(leaseMs) || leaseMs < 1)
+    throw new RangeError(`leaseMs must be an integer >= 1, got ${leaseMs}`);
 }

@@ -89,6 +89,12 @@ export interface PartitionClaim {
   readonly eventTimeWatermark: number;
 }
 
+/** A partition's lease as `renew` names it. */
+export interface HeldLease {
+  readonly partition: number;
+  readonly epoch: number;
+}
+
 /** What recovery of one actor instance needs. */
 export interface ActorRecord {
   readonly snapshot: Snapshot | undefined;
@@ -111,8 +117,39 @@ export interface ActorRecord {
 export interface Store {
   /** Creates or upgrades the schema; safe to call concurrently and repeatedly. */
   migrate(): Promise<void>;
-  /** Takes ownership of a partition: bumps its epoch, fencing off the previous owner. */
+  /**
+   * Takes ownership of a partition unconditionally, with no lease: bumps its
+   * epoch, fencing off the previous owner. For static assignment; instances
+   * that share partitions use `acquire`/`renew`/`release` instead.
+   */
   claim(stage: string, partition: number, owner: string): Promise<PartitionClaim>;
+  /**
+   * Takes a partition for `leaseMs` (the database's clock) when nobody holds a
+   * live lease on it, or `owner` itself does (a restarted instance); bumps the
+   * epoch. Resolves `undefined` when another owner's lease is live. A commit
+   * fails with `FencedError` once its epoch's lease has run out.
+   */
+  acquire(
+    stage: string,
+    partition: number,
+    owner: string,
+    leaseMs: number,
+  ): Promise<PartitionClaim | undefined>;
+  /** Extends the leases `owner` still holds at those epochs; resolves the partitions it extended. */
+  renew(
+    stage: string,
+    owner: string,
+    leases: readonly HeldLease[],
+    leaseMs: number,
+  ): Promise<readonly number[]>;
+  /** Ends a lease at once (after draining) so another instance can take the partition. */
+  release(stage: string, lease: HeldLease): Promise<void>;
+  /**
+   * Records `owner` as a live member of the stage for `leaseMs` and resolves
+   * every live member, sorted: instances divide the partitions by this list.
+   * `leaseMs` 0 leaves at once.
+   */
+  members(stage: string, owner: string, leaseMs: number): Promise<readonly string[]>;
   commit(batch: CommitBatch): Promise<void>;
   /** Latest snapshot, the journal after it, and the key's last applied seq in (stage, partition). */
   load(actor: string, key: string, stage: string, partition: number): Promise<ActorRecord>;

@@ -16,6 +16,7 @@ import {
   timer,
   watermarks,
 } from './store-fixtures.ts';
+import { leaseTests } from './store-lease-tests.ts';
 import { modelProperty } from './store-model.ts';
 
 /** A store under test. */
@@ -264,6 +265,8 @@ export function storeConformance(
         }
       });
     });
+
+    leaseTests({ store: () => store, stage: () => stage, actor: () => actor, timeout });
 
     describe('journal', () => {
       it('returns the events in version order, from a version on', { timeout }, async () => {

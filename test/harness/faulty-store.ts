@@ -51,6 +51,11 @@ export class FaultyStore implements Store {
 
   migrate: Store['migrate'] = () => this.#inner.migrate();
   claim: Store['claim'] = (stage, partition, owner) => this.#inner.claim(stage, partition, owner);
+  acquire: Store['acquire'] = (stage, partition, owner, leaseMs) =>
+    this.#inner.acquire(stage, partition, owner, leaseMs);
+  renew: Store['renew'] = (stage, owner, leases, leaseMs) => this.#inner.renew(stage, owner, leases, leaseMs);
+  release: Store['release'] = (stage, lease) => this.#inner.release(stage, lease);
+  members: Store['members'] = (stage, owner, leaseMs) => this.#inner.members(stage, owner, leaseMs);
   load: Store['load'] = (actor, key, stage, partition) => this.#inner.load(actor, key, stage, partition);
   journal: Store['journal'] = (actor, key, fromVersion) => this.#inner.journal(actor, key, fromVersion);
   snapshots: Store['snapshots'] = (actor, key) => this.#inner.snapshots(actor, key);

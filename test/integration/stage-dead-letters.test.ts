@@ -86,6 +86,7 @@ describe('Stage dead letters (memory log, memory store)', () => {
       log,
       store,
       input: 'adds',
+      partitions: [0], // claimed outright: this test counts claims
       output: 'totals',
       actor: adder,
       schema: z.object({ amount: z.number() }),

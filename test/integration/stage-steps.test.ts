@@ -99,6 +99,7 @@ function quoteStage(
     log,
     store,
     input: 'quotes.in',
+    partitions: [0], // claimed outright: this test counts claims
     output: 'quotes.out',
     actor: quoteActor(store, hooks),
     commitIntervalMs: 1,
