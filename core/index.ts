@@ -6,7 +6,7 @@
  * import { defineActor, MemoryLog, Stage } from 'eddy';
  * import { PgliteStore } from 'eddy/connectors';
  */
-export type { ActorContext, EmitOptions, InputInfo, Timers } from './actor/actor-context.ts';
+export type { ActorContext, EmitOptions, InputInfo, StepInfo, Timers } from './actor/actor-context.ts';
 export {
   type ActorDefinition,
   type ActorEvent,

@@ -14,6 +14,17 @@ export interface EmitOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** The step `ctx.run` is running. */
+export interface StepInfo {
+  /**
+   * Stable identity of the step: actor, key, task and call index. A re-run after
+   * a crash that did not record the step's result gets the same id, so pass it
+   * as the idempotency key of a side effect.
+   */
+  readonly id: string;
+  readonly name: string;
+}
+
 /** Timers are state of the key: they survive restarts and passivation. */
 export interface Timers {
   /** Fires `onTimer` once the partition's event-time watermark reaches `at`. Re-setting a name moves it. */
@@ -47,9 +58,10 @@ export interface ActorContext<O extends Json = Json> {
   /**
    * Runs `fn` once: its result is journaled before it is returned, and a re-run
    * of the same input after a crash gets the recorded result without calling `fn`.
-   * Steps are matched by name and call order within the input.
+   * Steps are matched by name and call order within the input. `fn` gets the
+   * step's stable id to use as an idempotency key.
    */
-  run<T extends Json>(name: string, fn: () => T | Promise<T>): Promise<T>;
+  run<T extends Json>(name: string, fn: (step: StepInfo) => T | Promise<T>): Promise<T>;
   /** Queues an output; it is written to the outbox with the input's events. */
   emit(payload: O, options?: EmitOptions): void;
   readonly timers: Timers;

@@ -1,4 +1,4 @@
-import type { ActorContext, EmitOptions, InputInfo, Timers } from '../actor/actor-context.ts';
+import type { ActorContext, EmitOptions, InputInfo, StepInfo, Timers } from '../actor/actor-context.ts';
 import { NonDeterminismError } from '../errors/non-determinism-error.ts';
 import type { Json } from '../store/store.ts';
 import { seededRandom, seedOf } from './seeded-random.ts';
@@ -33,6 +33,7 @@ export class StepContext<O extends Json> implements ActorContext<O> {
   /** By call index: concurrent steps are journaled in completion order, and failed ones not at all. */
   readonly #recorded: ReadonlyMap<number, StepRecord>;
   readonly #random: () => number;
+  readonly #taskId: string;
   #index = 0;
   #pending: StepRecord[] = [];
 
@@ -47,6 +48,7 @@ export class StepContext<O extends Json> implements ActorContext<O> {
     this.key = key;
     this.input = input;
     this.#recorded = new Map(recorded.map((step) => [step.index, step]));
+    this.#taskId = taskId;
     this.#random = seededRandom(seedOf(`${host.actor}\u0000${key}\u0000${taskId}`));
     this.timers = this.#makeTimers();
   }
@@ -67,12 +69,13 @@ export class StepContext<O extends Json> implements ActorContext<O> {
     return this.#random();
   }
 
-  async run<T extends Json>(name: string, fn: () => T | Promise<T>): Promise<T> {
+  async run<T extends Json>(name: string, fn: (step: StepInfo) => T | Promise<T>): Promise<T> {
     const recorded = this.#replay('run', name);
     if (recorded !== undefined) return recorded as T;
     const index = this.#index++;
+    const id = `${this.#host.actor}/${this.key}/${this.#taskId}/${index}`;
     // Normalise through JSON so the first run returns exactly what a replay will.
-    const raw = await fn();
+    const raw = await fn({ id, name });
     const value = JSON.parse(JSON.stringify(raw ?? null)) as T;
     this.#pending.push({ index, kind: 'run', name, value });
     const steps = this.#pending;

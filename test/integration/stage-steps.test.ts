@@ -60,6 +60,8 @@ interface QuoteHooks {
   seen?(t0: number, r: number): void;
   /** The name of the first step, to make a re-run non-deterministic. */
   firstStep?(): string;
+  /** Collects the step id each `extra` call is given. */
+  readonly extraIds?: string[];
 }
 
 function quoteActor(store: MemoryStore, hooks: QuoteHooks) {
@@ -72,7 +74,10 @@ function quoteActor(store: MemoryStore, hooks: QuoteHooks) {
       hooks.seen?.(t0, r);
       const base = (await ctx.run(hooks.firstStep?.() ?? 'base', () => hooks.base())) as number;
       hooks.afterBase?.(await store.journal('quote', ctx.key));
-      const extra = (await ctx.run('extra', () => hooks.extra())) as number;
+      const extra = (await ctx.run('extra', (step) => {
+        hooks.extraIds?.push(step.id);
+        return hooks.extra();
+      })) as number;
       ctx.emit({ sku: input.sku, base, extra, t0, r, total: state.total + base + extra });
       return [{ type: 'Quoted', total: base + extra }] satisfies Quoted[];
     },
@@ -162,6 +167,7 @@ describe('ctx steps through a Stage (memory log, memory store)', () => {
       // The first attempt hangs in its second step, where the process dies.
       extra: () => (++extraCalls === 1 ? stuck.promise : 7),
       seen: (t0, r) => seen.push([t0, r]),
+      extraIds: [],
     };
     await append(log, 'k1', 'apple', 'in-1');
     const first = quoteStage(log, store, hooks, () => now);
@@ -182,6 +188,8 @@ describe('ctx steps through a Stage (memory log, memory store)', () => {
 
     expect(baseCalls).toBe(1);
     expect(extraCalls).toBe(2);
+    // The step in flight at the crash runs again under the same id: an idempotency key for side effects.
+    expect(hooks.extraIds).toEqual(['quote/k1/seq:1/2', 'quote/k1/seq:1/2']);
     // The clock read and the random draw of the re-run are the first attempt's.
     expect(seen).toEqual([
       [1_000, seen[0]?.[1]],
