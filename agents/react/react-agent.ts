@@ -1,0 +1,102 @@
+import type { ZodType } from 'zod';
+import type { ActorContext } from '../../core/actor/actor-context.ts';
+import { type ActorDefinition, defineActor } from '../../core/actor/actor-definition.ts';
+import type { Json } from '../../core/store/store.ts';
+import type { ChatModel, ChatParameters } from '../models/chat-model.ts';
+import type { AgentTool } from './agent-tool.ts';
+import type { ReactEvent } from './react-events.ts';
+import type { ReactInput, ReactOutput } from './react-io.ts';
+import { runReact } from './react-loop.ts';
+import { evolveReact, initialReactState, type ReactState } from './react-state.ts';
+import type { TraceSink } from './trace.ts';
+
+export interface ReactAgentOptions {
+  /** Actor name: the journal namespace of this agent. */
+  readonly name: string;
+  readonly model: ChatModel;
+  /** Instructions put first in every model request. */
+  readonly system?: string;
+  readonly tools?: readonly AgentTool[];
+  /** The final answer must parse as JSON matching this schema (one repair round by default). */
+  readonly output?: ZodType<Json>;
+  /** Model calls per run before it ends with a `step_limit` error. Default 8. */
+  readonly maxSteps?: number;
+  /** Times a non-matching answer is sent back for repair. Default 1. */
+  readonly maxRepairs?: number;
+  readonly parameters?: ChatParameters;
+  /** A pending approval is denied after this long (a durable timer). Default 15 minutes. */
+  readonly approvalTimeoutMs?: number;
+  /** Per tool call. Default 60 000 ms. */
+  readonly toolTimeoutMs?: number;
+  readonly trace?: TraceSink;
+  /** Snapshot every N journal events. Default every 50, keep 2. */
+  readonly snapshot?: { readonly every: number; readonly keep: number };
+}
+
+/** The resolved settings the loop runs with. */
+export interface ReactSettings {
+  readonly name: string;
+  readonly model: ChatModel;
+  readonly system: string | undefined;
+  readonly tools: ReadonlyMap<string, AgentTool>;
+  readonly output: ZodType<Json> | undefined;
+  readonly maxSteps: number;
+  readonly maxRepairs: number;
+  readonly parameters: ChatParameters | undefined;
+  readonly approvalTimeoutMs: number;
+  readonly toolTimeoutMs: number;
+  readonly trace: TraceSink | undefined;
+}
+
+/**
+ * A ReAct agent as a keyed actor: each key is one conversation partner (a
+ * customer, a ticket, a host). A question runs model → tool calls (in parallel
+ * when the model asks for several) → model ... until an answer that passes
+ * `output`, or `maxSteps` (an `error` output; the key goes on).
+ *
+ * Every model answer, tool result and approval is journaled. After a crash the
+ * input is processed again and every recorded call is replayed from the
+ * journal, never made again; a side-effecting tool that was in flight runs
+ * again with the same idempotency key. A `requiresApproval` tool is never
+ * called before an `approval` input with the request's exact id arrives; the
+ * request times out (denied) after `approvalTimeoutMs`, durably.
+ *
+ * @example
+ * const ops = reactAgent({ name: 'ops', model: chatModel('anthropic:claude-sonnet-4-5'), tools: [restart],
+ *   system: 'You operate our services.' });
+ * new Stage({ name: 'ops', log, store, input: 'ops.requests', output: 'ops.answers', actor: ops,
+ *   schema: reactInputSchema });
+ */
+export function reactAgent(
+  options: ReactAgentOptions,
+): ActorDefinition<ReactState, ReactInput, ReactEvent, ReactOutput> {
+  const tools = new Map<string, AgentTool>();
+  for (const tool of options.tools ?? []) {
+    if (tools.has(tool.definition.name)) {
+      throw new Error(`agent "${options.name}": two tools are named "${tool.definition.name}"; rename one`);
+    }
+    tools.set(tool.definition.name, tool);
+  }
+  const settings: ReactSettings = {
+    name: options.name,
+    model: options.model,
+    system: options.system,
+    tools,
+    output: options.output,
+    maxSteps: options.maxSteps ?? 8,
+    maxRepairs: options.maxRepairs ?? 1,
+    parameters: options.parameters,
+    approvalTimeoutMs: options.approvalTimeoutMs ?? 15 * 60_000,
+    toolTimeoutMs: options.toolTimeoutMs ?? 60_000,
+    trace: options.trace,
+  };
+  return defineActor<ReactState, ReactInput, ReactEvent, ReactOutput>({
+    name: options.name,
+    initial: initialReactState,
+    decide: (state, input, ctx) => runReact(settings, state, { kind: 'input', input }, ctx),
+    onTimer: (state, timer, ctx: ActorContext<ReactOutput>) =>
+      runReact(settings, state, { kind: 'timer', name: timer.name }, ctx),
+    evolve: evolveReact,
+    snapshot: options.snapshot ?? { every: 50, keep: 2 },
+  });
+}
