@@ -44,7 +44,7 @@ type Request = Extract<ReactOutput, { type: 'approval-request' }> & { key: strin
 describe('ReAct agent approvals under random event orders (property)', () => {
   it('never runs an approval-gated tool without the matching approval, and at most once per request', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constant([{ kind: 'ask' }, { kind: 'forge' }] as Command[]), async (commands) => {
+      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 14 }), async (commands) => {
         const model = new ScriptedModel(script);
         const ledger = new ToolLedger();
         const agent = reactAgent({
