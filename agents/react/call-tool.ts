@@ -1,5 +1,5 @@
 import type { ActorContext } from '../../core/actor/actor-context.ts';
-import type { ToolOutcome } from './agent-tool.ts';
+import type { ToolResult } from '../tools/tool.ts';
 import type { ReactSettings } from './react-agent.ts';
 import type { JournaledCall, ReactEvent } from './react-events.ts';
 import type { ReactOutput } from './react-io.ts';
@@ -8,7 +8,8 @@ import type { ReactOutput } from './react-io.ts';
  * One tool call through `ctx.run`: its result is journaled before the model
  * sees it, and a re-run after a crash reads it back. A call in flight at the
  * crash runs again with the same idempotency key (the step's id). Unknown
- * tools, thrown errors and timeouts become error results the model can read.
+ * tools, malformed arguments, failures and timeouts become error results the
+ * model can read.
  */
 export async function callTool(
   settings: ReactSettings,
@@ -16,9 +17,9 @@ export async function callTool(
   call: JournaledCall,
   ctx: ActorContext<ReactOutput>,
 ): Promise<Extract<ReactEvent, { type: 'ToolFinished' }>> {
-  const outcome = (await ctx.run(`tool:${call.name}`, async (step) => {
+  const result = (await ctx.run(`tool:${call.name}`, async (step) => {
     const started = performance.now();
-    const result = await invoke(settings, call, step.id);
+    const outcome = await invoke(settings, call, step.id);
     settings.trace?.({
       kind: 'tool',
       agent: settings.name,
@@ -27,18 +28,18 @@ export async function callTool(
       tool: call.name,
       stepId: step.id,
       arguments: call.arguments,
-      ok: result.ok,
-      result: result.ok ? result.content : result.error,
+      ok: outcome.ok,
+      result: outcome.ok ? outcome.value : outcome.error,
       ms: Math.round(performance.now() - started),
     });
-    return result;
-  })) as ToolOutcome;
+    return outcome;
+  })) as ToolResult;
   return {
     type: 'ToolFinished',
     callId: call.id,
     name: call.name,
-    ok: outcome.ok,
-    content: outcome.ok ? JSON.stringify(outcome.content) : outcome.error,
+    ok: result.ok,
+    content: result.ok ? JSON.stringify(result.value) : `${result.error.kind}: ${result.error.message}`,
   };
 }
 
@@ -46,23 +47,33 @@ async function invoke(
   settings: ReactSettings,
   call: JournaledCall,
   idempotencyKey: string,
-): Promise<ToolOutcome> {
+): Promise<ToolResult> {
   const tool = settings.tools.get(call.name);
   if (!tool) {
     const known = [...settings.tools.keys()].join(', ') || 'none';
-    return { ok: false, error: `there is no tool "${call.name}"; the tools are: ${known}` };
+    return {
+      ok: false,
+      error: { kind: 'unknown_tool', message: `there is no tool "${call.name}"; the tools are: ${known}` },
+    };
   }
-  const timeout = AbortSignal.timeout(settings.toolTimeoutMs);
+  let input: unknown;
   try {
-    return await Promise.race([
-      tool.call(call.arguments, { idempotencyKey, signal: timeout }),
-      new Promise<ToolOutcome>((resolve) =>
-        timeout.addEventListener('abort', () =>
-          resolve({ ok: false, error: `tool "${call.name}" timed out after ${settings.toolTimeoutMs} ms` }),
-        ),
-      ),
-    ]);
+    input = JSON.parse(call.arguments.trim() === '' ? '{}' : call.arguments);
+  } catch {
+    return {
+      ok: false,
+      error: {
+        kind: 'invalid_input',
+        message: `the arguments are not JSON: ${call.arguments.slice(0, 200)}`,
+      },
+    };
+  }
+  try {
+    return await tool.call(input, { idempotencyKey });
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    return {
+      ok: false,
+      error: { kind: 'failed', message: error instanceof Error ? error.message : String(error) },
+    };
   }
 }

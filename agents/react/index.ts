@@ -1,4 +1,3 @@
-export type { AgentTool, ToolCallContext, ToolOutcome } from './agent-tool.ts';
 export { type ReactAgentOptions, reactAgent } from './react-agent.ts';
 export type { ReactEvent } from './react-events.ts';
 export { type ReactInput, type ReactOutput, type ReactRequest, reactInputSchema } from './react-io.ts';

@@ -3,7 +3,7 @@ import type { ActorContext } from '../../core/actor/actor-context.ts';
 import { type ActorDefinition, defineActor } from '../../core/actor/actor-definition.ts';
 import type { Json } from '../../core/store/store.ts';
 import type { ChatModel, ChatParameters } from '../models/chat-model.ts';
-import type { AgentTool } from './agent-tool.ts';
+import type { Tool } from '../tools/tool.ts';
 import type { ReactEvent } from './react-events.ts';
 import type { ReactInput, ReactOutput } from './react-io.ts';
 import { runReact } from './react-loop.ts';
@@ -16,7 +16,8 @@ export interface ReactAgentOptions {
   readonly model: ChatModel;
   /** Instructions put first in every model request. */
   readonly system?: string;
-  readonly tools?: readonly AgentTool[];
+  /** Typed tools (`tool(...)`) and MCP tools (`connectMcp(...)`). */
+  readonly tools?: readonly Tool[];
   /** The final answer must parse as JSON matching this schema (one repair round by default). */
   readonly output?: ZodType<Json>;
   /** Model calls per run before it ends with a `step_limit` error. Default 8. */
@@ -26,8 +27,6 @@ export interface ReactAgentOptions {
   readonly parameters?: ChatParameters;
   /** A pending approval is denied after this long (a durable timer). Default 15 minutes. */
   readonly approvalTimeoutMs?: number;
-  /** Per tool call. Default 60 000 ms. */
-  readonly toolTimeoutMs?: number;
   readonly trace?: TraceSink;
   /** Snapshot every N journal events. Default every 50, keep 2. */
   readonly snapshot?: { readonly every: number; readonly keep: number };
@@ -38,13 +37,12 @@ export interface ReactSettings {
   readonly name: string;
   readonly model: ChatModel;
   readonly system: string | undefined;
-  readonly tools: ReadonlyMap<string, AgentTool>;
+  readonly tools: ReadonlyMap<string, Tool>;
   readonly output: ZodType<Json> | undefined;
   readonly maxSteps: number;
   readonly maxRepairs: number;
   readonly parameters: ChatParameters | undefined;
   readonly approvalTimeoutMs: number;
-  readonly toolTimeoutMs: number;
   readonly trace: TraceSink | undefined;
 }
 
@@ -70,7 +68,7 @@ export interface ReactSettings {
 export function reactAgent(
   options: ReactAgentOptions,
 ): ActorDefinition<ReactState, ReactInput, ReactEvent, ReactOutput> {
-  const tools = new Map<string, AgentTool>();
+  const tools = new Map<string, Tool>();
   for (const tool of options.tools ?? []) {
     if (tools.has(tool.definition.name)) {
       throw new Error(`agent "${options.name}": two tools are named "${tool.definition.name}"; rename one`);
@@ -87,7 +85,6 @@ export function reactAgent(
     maxRepairs: options.maxRepairs ?? 1,
     parameters: options.parameters,
     approvalTimeoutMs: options.approvalTimeoutMs ?? 15 * 60_000,
-    toolTimeoutMs: options.toolTimeoutMs ?? 60_000,
     trace: options.trace,
   };
   return defineActor<ReactState, ReactInput, ReactEvent, ReactOutput>({

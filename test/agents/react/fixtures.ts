@@ -1,5 +1,5 @@
 import type { ChatRequest, ToolCall } from '../../../agents/models/chat-model.ts';
-import type { AgentTool, ToolOutcome } from '../../../agents/react/agent-tool.ts';
+import type { Tool, ToolResult } from '../../../agents/tools/tool.ts';
 import type { Json } from '../../../core/store/store.ts';
 import type { ScriptedTurn } from './scripted-model.ts';
 
@@ -15,28 +15,26 @@ export class ToolLedger {
     name: string,
     run: (args: Record<string, Json>) => Json,
     flags: { sideEffect?: boolean; requiresApproval?: boolean } = {},
-  ): AgentTool {
+  ): Tool {
     return {
+      name,
       definition: {
         name,
         description: `test tool ${name}`,
         parameters: { type: 'object', additionalProperties: true },
       },
-      ...flags,
-      call: async (args, context): Promise<ToolOutcome> => {
+      sideEffect: flags.sideEffect ?? false,
+      requiresApproval: flags.requiresApproval ?? false,
+      timeoutMs: 5_000,
+      call: async (input, context): Promise<ToolResult> => {
         this.invocations++;
+        const key = context?.idempotencyKey ?? '';
         if (this.invocations === this.hangOn) {
-          this.hung.push({ tool: name, key: context.idempotencyKey });
-          return new Promise<ToolOutcome>(() => {});
+          this.hung.push({ tool: name, key });
+          return new Promise<ToolResult>(() => {});
         }
-        this.calls.push({ tool: name, args, key: context.idempotencyKey });
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(args);
-        } catch {
-          return { ok: false, error: `arguments are not JSON: ${args}` };
-        }
-        return { ok: true, content: run(parsed as Record<string, Json>) };
+        this.calls.push({ tool: name, args: JSON.stringify(input), key });
+        return { ok: true, value: run(input as Record<string, Json>) };
       },
     };
   }
