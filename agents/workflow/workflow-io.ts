@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { Json } from '../../core/store/store.ts';
+
+/** A human's decision on a tool request that needs approval. */
+export const approvalInputSchema = z.object({
+  type: z.literal('approval'),
+  requestId: z.string().min(1),
+  approved: z.boolean(),
+  by: z.string().min(1),
+  reason: z.string().default(''),
+});
+export type ApprovalInput = z.infer<typeof approvalInputSchema>;
+
+/**
+ * The schema of a workflow agent's stage input: an approval decision, or the
+ * workflow's own input (whose `type`, if it has one, must not be `approval`).
+ *
+ * @example
+ * new Stage({ ..., actor: triage, schema: workflowInputSchema(z.object({ review: z.string() })) });
+ */
+export function workflowInputSchema<In extends Json>(input: z.ZodType<In>) {
+  return z.union([approvalInputSchema, input]);
+}
+
+export type WorkflowInput<In> = ApprovalInput | In;
+
+/** Outputs of the approval machinery, next to the workflow's own. */
+export type ApprovalOutput =
+  | {
+      readonly type: 'approval-request';
+      readonly requestId: string;
+      readonly tool: string;
+      readonly input: Json;
+      readonly expiresAt: number;
+    }
+  | { readonly type: 'approval-rejected'; readonly requestId: string; readonly reason: string };
