@@ -48,28 +48,8 @@ async function invoke(
   call: JournaledCall,
   idempotencyKey: string,
 ): Promise<ToolResult> {
-  const tool = settings.tools.get(call.name);
-  if (!tool) {
-    const known = [...settings.tools.keys()].join(', ') || 'none';
-    return {
-      ok: false,
-      error: { kind: 'unknown_tool', message: `there is no tool "${call.name}"; the tools are: ${known}` },
-    };
-  }
-  let input: unknown;
   try {
-    input = JSON.parse(call.arguments.trim() === '' ? '{}' : call.arguments);
-  } catch {
-    return {
-      ok: false,
-      error: {
-        kind: 'invalid_input',
-        message: `the arguments are not JSON: ${call.arguments.slice(0, 200)}`,
-      },
-    };
-  }
-  try {
-    return await tool.call(input, { idempotencyKey });
+    return await settings.tools.execute(call, { idempotencyKey });
   } catch (error) {
     return {
       ok: false,

@@ -3,7 +3,8 @@ import type { ActorContext } from '../../core/actor/actor-context.ts';
 import { type ActorDefinition, defineActor } from '../../core/actor/actor-definition.ts';
 import type { Json } from '../../core/store/store.ts';
 import type { ChatModel, ChatParameters } from '../models/chat-model.ts';
-import type { Tool } from '../tools/tool.ts';
+import type { Tool, ToolSource } from '../tools/tool.ts';
+import { Toolset } from '../tools/toolset.ts';
 import type { ReactEvent } from './react-events.ts';
 import type { ReactInput, ReactOutput } from './react-io.ts';
 import { runReact } from './react-loop.ts';
@@ -16,8 +17,8 @@ export interface ReactAgentOptions {
   readonly model: ChatModel;
   /** Instructions put first in every model request. */
   readonly system?: string;
-  /** Typed tools (`tool(...)`) and MCP tools (`connectMcp(...)`). */
-  readonly tools?: readonly Tool[];
+  /** Typed tools (`tool(...)`) and tool sources such as MCP servers (`connectMcp(...)`), looked up live. */
+  readonly tools?: readonly (Tool | ToolSource)[];
   /** The final answer must parse as JSON matching this schema (one repair round by default). */
   readonly output?: ZodType<Json>;
   /** Model calls per run before it ends with a `step_limit` error. Default 8. */
@@ -37,7 +38,7 @@ export interface ReactSettings {
   readonly name: string;
   readonly model: ChatModel;
   readonly system: string | undefined;
-  readonly tools: ReadonlyMap<string, Tool>;
+  readonly tools: Toolset;
   readonly output: ZodType<Json> | undefined;
   readonly maxSteps: number;
   readonly maxRepairs: number;
@@ -68,13 +69,8 @@ export interface ReactSettings {
 export function reactAgent(
   options: ReactAgentOptions,
 ): ActorDefinition<ReactState, ReactInput, ReactEvent, ReactOutput> {
-  const tools = new Map<string, Tool>();
-  for (const tool of options.tools ?? []) {
-    if (tools.has(tool.definition.name)) {
-      throw new Error(`agent "${options.name}": two tools are named "${tool.definition.name}"; rename one`);
-    }
-    tools.set(tool.definition.name, tool);
-  }
+  // Throws DuplicateToolError now if two tools share a name.
+  const tools = new Toolset(options.tools ?? []);
   const settings: ReactSettings = {
     name: options.name,
     model: options.model,

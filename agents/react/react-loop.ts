@@ -218,7 +218,7 @@ async function callModel(
   ctx: ActorContext<ReactOutput>,
 ): Promise<ChatResponse> {
   const messages = toChatMessages(settings, run.messages);
-  const tools = [...settings.tools.values()].map((t) => t.definition);
+  const tools = settings.tools.definitions();
   const recorded = await ctx.run('model', async (step) => {
     const started = performance.now();
     const answer = await settings.model.chat({

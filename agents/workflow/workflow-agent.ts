@@ -2,7 +2,8 @@ import type { ActorContext } from '../../core/actor/actor-context.ts';
 import { type ActorDefinition, defineActor } from '../../core/actor/actor-definition.ts';
 import type { Json } from '../../core/store/store.ts';
 import type { ChatModel } from '../models/chat-model.ts';
-import type { Tool } from '../tools/tool.ts';
+import type { Tool, ToolSource } from '../tools/tool.ts';
+import { Toolset } from '../tools/toolset.ts';
 import { runWorkflow } from './run-workflow.ts';
 import type { WorkflowActions } from './workflow-context.ts';
 import type { ApprovalOutput, WorkflowInput } from './workflow-io.ts';
@@ -22,7 +23,8 @@ export interface WorkflowAgentOptions<
   readonly name: string;
   /** The models `ChatRequest`s and `ctx.chat` use, by name; the first is the default. */
   readonly models?: Readonly<Record<string, ChatModel>>;
-  readonly tools?: readonly Tool[];
+  /** Typed tools and tool sources such as MCP servers, looked up live. */
+  readonly tools?: readonly (Tool | ToolSource)[];
   /** The event an input starts as. */
   readonly start: (input: In) => Ev;
   readonly actions: WorkflowActions<Ev, Out>;
@@ -36,7 +38,7 @@ export interface WorkflowAgentOptions<
 export interface WorkflowSettings<Ev extends { readonly type: string }, Out> {
   readonly name: string;
   readonly models: ReadonlyMap<string, ChatModel>;
-  readonly tools: ReadonlyMap<string, Tool>;
+  readonly tools: Toolset;
   readonly start: (input: Json) => Ev;
   readonly actions: WorkflowActions<Ev, Out>;
   readonly maxEventsPerInput: number;
@@ -70,12 +72,7 @@ export interface WorkflowSettings<Ev extends { readonly type: string }, Out> {
 export function workflowAgent<In extends Json, Ev extends { readonly type: string } & Json, Out extends Json>(
   options: WorkflowAgentOptions<In, Ev, Out>,
 ): ActorDefinition<WorkflowState, WorkflowInput<In>, WorkflowJournalEvent, Out | ApprovalOutput> {
-  const tools = new Map<string, Tool>();
-  for (const tool of options.tools ?? []) {
-    if (tools.has(tool.name))
-      throw new Error(`agent "${options.name}": two tools are named "${tool.name}"; rename one`);
-    tools.set(tool.name, tool);
-  }
+  const tools = new Toolset(options.tools ?? []);
   const settings: WorkflowSettings<Ev, Out> = {
     name: options.name,
     models: new Map(Object.entries(options.models ?? {})),
