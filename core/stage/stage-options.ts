@@ -1,7 +1,8 @@
+import type { Registry } from 'prom-client';
 import type { ZodType } from 'zod';
 import type { ActorDefinition, ActorEvent } from '../actor/actor-definition.ts';
 import type { Envelope } from '../envelope.ts';
-import type { Log } from '../log/log.ts';
+import type { AckMode, Log } from '../log/log.ts';
 import type { Logger } from '../logger.ts';
 import type { RuntimeMutation } from '../runtime/runtime-options.ts';
 import type { Json, Store } from '../store/store.ts';
@@ -41,6 +42,18 @@ export interface StageOptions<S extends Json, I, E extends ActorEvent, O extends
   readonly maxActiveKeys?: number;
   /** Unacknowledged deliveries per partition: the in-flight bound. Default 2 000. */
   readonly maxInFlight?: number;
+  /**
+   * How the input is consumed. `explicit` (default): a durable consumer whose
+   * acks the log records. `none`: an ordered, ack-less read from the committed
+   * watermark (JetStream: an ordered consumer; the input topic must have
+   * `limits` retention) — fewer round trips, and exactly once still holds,
+   * because a restart re-reads from the watermark and skips per key what was
+   * applied; `maxInFlight` still bounds what is buffered.
+   *
+   * @example
+   * new Stage({ name: 'totals', log, store, input: 'orders', actor: counter, acks: 'none' });
+   */
+  readonly acks?: AckMode;
   readonly ackWaitMs?: number;
   readonly allowedLatenessMs?: number;
   readonly timerTickMs?: number;
@@ -48,6 +61,8 @@ export interface StageOptions<S extends Json, I, E extends ActorEvent, O extends
   readonly restartDelayMs?: number;
   readonly clock?: () => number;
   readonly logger?: Logger;
+  /** Registers the stage's Prometheus metrics (`eddy_stage_*`) there. */
+  readonly metrics?: Registry;
   /** Test-only defects (see `eddy/testing`). */
   readonly mutation?: RuntimeMutation;
 }

@@ -4,10 +4,12 @@ import type { ActorEvent } from '../actor/actor-definition.ts';
 import { jsonDecoder } from '../codec/json-decoder.ts';
 import { FencedError } from '../errors/fenced-error.ts';
 import { type Logger, silentLogger } from '../logger.ts';
+import { meteredStore } from '../metrics/metered-store.ts';
+import { StageMetrics } from '../metrics/stage-metrics.ts';
 import { actor } from '../operators/actor.ts';
 import { sink } from '../operators/sink.ts';
 import { source } from '../operators/source.ts';
-import type { HeldLease, Json, OutboxRow, PartitionClaim } from '../store/store.ts';
+import type { HeldLease, Json, OutboxRow, PartitionClaim, Store } from '../store/store.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import type { StageOptions } from './stage-options.ts';
 
@@ -48,10 +50,18 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
   readonly #restarts = new Map<number, { timer: ReturnType<typeof setTimeout>; epoch: number }>();
   #keeper: LeaseKeeper | undefined;
   #stopping = false;
+  readonly #store: Store;
+  readonly #metrics: StageMetrics | undefined;
 
   constructor(options: StageOptions<S, I, E, O>) {
     this.#options = options;
     this.#log = options.logger ?? silentLogger;
+    this.#metrics = options.metrics ? StageMetrics.of(options.metrics) : undefined;
+    this.#store = this.#metrics ? meteredStore(options.store, this.#metrics) : options.store;
+    const metrics = this.#metrics;
+    if (metrics) {
+      this.published$.subscribe((row) => metrics.outputs.inc({ stage: options.name, subject: row.subject }));
+    }
   }
 
   get name(): string {
@@ -76,7 +86,8 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
   }
 
   async start(): Promise<void> {
-    const { log, input, output, store, name } = this.#options;
+    const { log, input, output, name } = this.#options;
+    const store = this.#store;
     const inputPartitions = await log.partitions(input);
     const outputPartitions = this.#options.outputPartitions ?? inputPartitions;
     if (output !== undefined) await log.ensureTopic({ subject: output, partitions: outputPartitions });
@@ -110,10 +121,12 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
         lose: (partition) => {
           this.#stopPartitionNow(partition);
           this.#watermarks.delete(partition);
+          this.#changed('lost');
         },
         drain: async (partition) => {
           await this.#drainPartition(partition);
           this.#watermarks.delete(partition);
+          this.#changed('handed_over');
         },
       },
     );
@@ -130,6 +143,7 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
     const drained = this.#held();
     await Promise.all([...this.#running.keys()].map((p) => this.#drainPartition(p)));
     await keeper?.leave(drained);
+    this.#changed('stopped');
   }
 
   /** Stops at once without committing or releasing anything, as a crash would. For fault tests. */
@@ -195,18 +209,19 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
       fromSeq: claim.watermark + 1,
       maxAckPending: o.maxInFlight ?? 2000,
       ...(o.ackWaitMs !== undefined ? { ackWaitMs: o.ackWaitMs } : {}),
+      ...(o.acks !== undefined ? { acks: o.acks } : {}),
     }).pipe(
       takeUntil(stop$),
       actor(o.actor, {
         claim,
         stage: o.name,
-        store: o.store,
+        store: this.#store,
         deadLetterSubject: this.deadLetterSubject,
         decode: o.decode ?? jsonDecoder(o.schema),
-        onCommit: (p, watermark) => this.#watermarks.set(p, watermark),
+        onCommit: (p, watermark) => this.#committed(p, watermark),
         ...optional(o),
       }),
-      sink(o.log, o.store),
+      sink(o.log, this.#store),
     );
     const subscription = pipeline.subscribe({
       next: (row) => this.published$.next(row),
@@ -217,6 +232,25 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
       complete: () => settle(),
     });
     this.#running.set(partition, { epoch: claim.epoch, subscription, stop$, done });
+    this.#changed('started');
+  }
+
+  #committed(partition: number, watermark: number): void {
+    const metrics = this.#metrics;
+    if (metrics) {
+      const labels = { stage: this.#options.name, partition: String(partition) };
+      const before = this.#watermarks.get(partition) ?? watermark;
+      if (watermark > before) metrics.inputs.inc(labels, watermark - before);
+      metrics.watermark.set(labels, watermark);
+    }
+    this.#watermarks.set(partition, watermark);
+  }
+
+  /** Counts an ownership change and updates the partitions gauge. */
+  #changed(change: 'started' | 'handed_over' | 'lost' | 'fenced' | 'restarted' | 'stopped'): void {
+    if (!this.#metrics) return;
+    this.#metrics.ownership.inc({ stage: this.#options.name, change });
+    this.#metrics.partitions.set({ stage: this.#options.name }, this.#running.size);
   }
 
   #failed(partition: number, error: unknown): void {
@@ -226,6 +260,7 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
     if (error instanceof FencedError) {
       this.#log.warn({ stage: this.#options.name, partition }, 'partition taken by another owner; released');
       this.#watermarks.delete(partition);
+      this.#changed('fenced');
       return;
     }
     if (this.#stopping || !running) return;
@@ -238,11 +273,13 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
       if (!this.#stopping) this.#restart(partition);
     }, this.#options.restartDelayMs ?? 500);
     this.#restarts.set(partition, { timer, epoch: running.epoch });
+    this.#changed('restarted');
   }
 
   /** Takes the partition again (a new epoch) and runs it from its committed state. */
   #restart(partition: number): void {
-    const { store, name } = this.#options;
+    const { name } = this.#options;
+    const store = this.#store;
     const leased = this.#keeper !== undefined;
     const taking = leased
       ? store.acquire(name, partition, this.#owner, this.#options.leaseMs ?? 10_000)
@@ -280,6 +317,7 @@ function optional<S extends Json, I, E extends ActorEvent, O extends Json>(o: St
     ...(o.maxActiveKeys !== undefined ? { maxActiveKeys: o.maxActiveKeys } : {}),
     ...(o.allowedLatenessMs !== undefined ? { allowedLatenessMs: o.allowedLatenessMs } : {}),
     ...(o.timerTickMs !== undefined ? { timerTickMs: o.timerTickMs } : {}),
+    ...(o.ackWaitMs !== undefined ? { ackWaitMs: o.ackWaitMs } : {}),
     ...(o.clock !== undefined ? { clock: o.clock } : {}),
     ...(o.logger !== undefined ? { logger: o.logger } : {}),
     ...(o.mutation !== undefined ? { mutation: o.mutation } : {}),
