@@ -59,21 +59,26 @@ WITH fence AS (
    WHERE EXISTS (SELECT FROM fence)
   ON CONFLICT (stage, partition, msg_id) DO NOTHING
 ), progress AS (
-  INSERT INTO eddy_key_progress (stage, partition, key, seq)
-  SELECT $1, $2, key, seq FROM unnest($26::text[], $27::bigint[]) AS r(key, seq)
+  INSERT INTO eddy_key_progress (stage, partition, key, seq, timer_serial)
+  SELECT $1, $2, key, seq, timer_serial
+    FROM unnest($26::text[], $27::bigint[], $36::bigint[]) AS r(key, seq, timer_serial)
    WHERE EXISTS (SELECT FROM fence)
-  ON CONFLICT (stage, partition, key) DO UPDATE SET seq = GREATEST(eddy_key_progress.seq, excluded.seq)
+  ON CONFLICT (stage, partition, key) DO UPDATE
+     SET seq = GREATEST(eddy_key_progress.seq, excluded.seq),
+         timer_serial = GREATEST(eddy_key_progress.timer_serial, excluded.timer_serial)
 ), timers_deleted AS (
   DELETE FROM eddy_timers t USING unnest($28::text[], $29::text[], $30::text[]) AS r(actor, key, name)
    WHERE t.actor = r.actor AND t.key = r.key AND t.name = r.name
      AND EXISTS (SELECT FROM fence)
 ), timers_set AS (
-  INSERT INTO eddy_timers (actor, key, name, stage, partition, kind, at)
-  SELECT actor, key, name, $1, $2, kind, at
-    FROM unnest($31::text[], $32::text[], $33::text[], $34::text[], $35::bigint[]) AS r(actor, key, name, kind, at)
+  INSERT INTO eddy_timers (actor, key, name, stage, partition, kind, at, serial)
+  SELECT actor, key, name, $1, $2, kind, at, serial
+    FROM unnest($31::text[], $32::text[], $33::text[], $34::text[], $35::bigint[], $37::bigint[])
+         AS r(actor, key, name, kind, at, serial)
    WHERE EXISTS (SELECT FROM fence)
   ON CONFLICT (actor, key, name) DO UPDATE
-     SET stage = excluded.stage, partition = excluded.partition, kind = excluded.kind, at = excluded.at
+     SET stage = excluded.stage, partition = excluded.partition, kind = excluded.kind, at = excluded.at,
+         serial = excluded.serial
 )
 SELECT count(*)::integer AS owned FROM fence
 `;
@@ -117,6 +122,8 @@ export function commitParams(b: PreparedBatch): unknown[] {
     ts.map((x) => x.name),
     ts.map((x) => x.kind),
     ts.map((x) => x.at),
+    p.map((x) => x.timerSerial),
+    ts.map((x) => x.serial),
   ];
 }
 

@@ -108,4 +108,24 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'timer serials: each timer setting names its own firing',
+    sql: `
+      ALTER TABLE eddy_timers ADD COLUMN serial bigint NOT NULL DEFAULT 0;
+      ALTER TABLE eddy_key_progress ADD COLUMN timer_serial bigint NOT NULL DEFAULT 0;
+      -- Timers set before serials existed get distinct ones per key, and their
+      -- keys' counters start above them, so no two firings share an identity.
+      UPDATE eddy_timers t
+         SET serial = n.serial
+        FROM (SELECT actor, key, name,
+                     row_number() OVER (PARTITION BY stage, partition, key ORDER BY actor, name) AS serial
+                FROM eddy_timers) AS n
+       WHERE t.actor = n.actor AND t.key = n.key AND t.name = n.name;
+      INSERT INTO eddy_key_progress (stage, partition, key, seq, timer_serial)
+      SELECT stage, partition, key, 0, max(serial) FROM eddy_timers GROUP BY stage, partition, key
+      ON CONFLICT (stage, partition, key) DO UPDATE
+         SET timer_serial = GREATEST(eddy_key_progress.timer_serial, excluded.timer_serial);
+    `,
+  },
 ];

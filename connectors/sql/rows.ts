@@ -50,5 +50,6 @@ export function timerRow(stage: string, partition: number, row: SqlRow): TimerRo
     at: storedInteger(row.at, 'eddy_timers.at'),
     stage,
     partition,
+    serial: storedInteger(row.serial, 'eddy_timers.serial'),
   };
 }

@@ -42,7 +42,7 @@ SELECT 1, ${JOURNAL_COLUMNS}
   FROM eddy_journal
  WHERE actor = $1 AND key = $2 AND version > COALESCE((SELECT version FROM snap), 0)
 UNION ALL
-SELECT 2, seq, NULL, NULL, NULL, NULL, NULL
+SELECT 2, seq, NULL, NULL, NULL, timer_serial, NULL
   FROM eddy_key_progress
  WHERE stage = $3 AND partition = $4 AND key = $2
 ORDER BY part, version
@@ -74,7 +74,7 @@ const DELETE_OUTBOX_SQL =
   'DELETE FROM eddy_outbox WHERE stage = $1 AND partition = $2 AND msg_id = ANY($3::text[])';
 
 const TIMERS_SQL = `
-SELECT actor, key, name, kind, at FROM eddy_timers WHERE stage = $1 AND partition = $2 ORDER BY actor, key, name
+SELECT actor, key, name, kind, at, serial FROM eddy_timers WHERE stage = $1 AND partition = $2 ORDER BY actor, key, name
 `;
 
 /**
@@ -185,12 +185,16 @@ export class SqlStore implements Store {
     let snap: Snapshot | undefined;
     const events: JournalEvent[] = [];
     let lastAppliedSeq = 0;
+    let timerSerial = 0;
     for (const row of rows) {
       if (row.part === 0) snap = snapshot(actor, key, { version: row.version, state: row.data });
       else if (row.part === 1) events.push(journalEvent(actor, key, row));
-      else lastAppliedSeq = storedInteger(row.version, 'eddy_key_progress.seq');
+      else {
+        lastAppliedSeq = storedInteger(row.version, 'eddy_key_progress.seq');
+        timerSerial = storedInteger(row.input_seq, 'eddy_key_progress.timer_serial');
+      }
     }
-    return { snapshot: snap, events, lastAppliedSeq };
+    return { snapshot: snap, events, lastAppliedSeq, timerSerial };
   }
 
   async journal(actor: string, key: string, fromVersion = 1): Promise<readonly JournalEvent[]> {

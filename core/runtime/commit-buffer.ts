@@ -45,7 +45,7 @@ export class CommitBuffer {
     const snapshots: Snapshot[] = [];
     const outbox: OutboxRow[] = [];
     const deliveries: Delivery[] = [];
-    const progress = new Map<string, number>();
+    const progress = new Map<string, { seq: number; timerSerial: number }>();
     const timers = new Map<string, TimerRow | { actor: string; key: string; name: string; deleted: true }>();
     const unitsByKey = new Map<string, number>();
     for (const unit of units) {
@@ -56,9 +56,12 @@ export class CommitBuffer {
         outbox.push({ ...o, stage: this.#stage, partition: this.#partition, position: this.#nextPosition++ });
       }
       for (const d of unit.deliveries) deliveries.push(d);
-      if (unit.inputSeq !== undefined) {
-        const prev = progress.get(unit.key) ?? 0;
-        if (unit.inputSeq > prev) progress.set(unit.key, unit.inputSeq);
+      if (unit.inputSeq !== undefined || unit.timerSerial !== undefined) {
+        const prev = progress.get(unit.key);
+        progress.set(unit.key, {
+          seq: Math.max(prev?.seq ?? 0, unit.inputSeq ?? 0),
+          timerSerial: Math.max(prev?.timerSerial ?? 0, unit.timerSerial ?? 0),
+        });
       }
       for (const t of unit.timersDeleted) timers.set(`${t.key}\u0000${t.name}`, { ...t, deleted: true });
       for (const t of unit.timersSet) timers.set(`${t.key}\u0000${t.name}`, t);
@@ -70,7 +73,7 @@ export class CommitBuffer {
       else timersSet.push(t);
     }
     const keyProgress: KeyProgress[] = [];
-    for (const [key, seq] of progress) keyProgress.push({ key, seq });
+    for (const [key, p] of progress) keyProgress.push({ key, seq: p.seq, timerSerial: p.timerSerial });
     return {
       batch: {
         stage: this.#stage,

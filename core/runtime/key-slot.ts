@@ -14,15 +14,26 @@ export type Task =
       readonly name: string;
       readonly timerKind: 'event' | 'processing';
       readonly at: number;
+      /** The setting this firing belongs to: a timer set again after it fired has a new one. */
+      readonly serial: number;
       /** The input whose arrival made this event-time timer due: it is not done until the timer fired. */
       readonly holdSeq: number | undefined;
     };
 
-/** Task ids name a task across attempts, to match recorded steps. */
+/**
+ * Task ids name a task across attempts, to match recorded steps: an input by
+ * its seq, a firing by its timer's serial (unique per key; the name is there
+ * for people reading the journal).
+ */
 export function taskId(task: Task): string {
-  return task.kind === 'input'
-    ? `seq:${task.delivery.envelope.seq}`
-    : `timer:${task.name}@${task.at}:${task.timerKind}`;
+  return task.kind === 'input' ? `seq:${task.delivery.envelope.seq}` : `timer:${task.serial}:${task.name}`;
+}
+
+/** Serial and name of a firing's task id; undefined for other tasks and for ids from before serials. */
+export function timerSerialOf(taskId: string): { serial: number; name: string } | undefined {
+  const match = /^timer:(\d+):/.exec(taskId);
+  if (!match) return undefined;
+  return { serial: Number(match[1]), name: taskId.slice(match[0].length) };
 }
 
 /** One key's actor instance in memory, with its queue of pending work. */
@@ -35,6 +46,8 @@ export interface KeySlot<S extends Json> {
   snapshotVersion: number;
   /** Highest input seq applied (committed or not). */
   lastApplied: number;
+  /** Last timer serial handed out (committed or not); each setting takes the next. */
+  timerSerial: number;
   /** Steps recorded by earlier attempts of unfinished tasks, by task id. */
   readonly steps: Map<string, StepRecord[]>;
   readonly queue: Task[];
@@ -52,6 +65,7 @@ export function newSlot<S extends Json>(key: string, state: S): KeySlot<S> {
     version: 0,
     snapshotVersion: 0,
     lastApplied: 0,
+    timerSerial: 0,
     steps: new Map(),
     queue: [],
     queueHead: 0,
@@ -69,6 +83,30 @@ export function nextTask<S extends Json>(slot: KeySlot<S>): Task | undefined {
     slot.queueHead = 0;
   }
   return task;
+}
+
+/**
+ * Queues an event-time firing at `index` (default: the end), in (at, serial)
+ * order among the event-time firings queued right before that point. Which
+ * input a firing precedes depends only on log order, but several firings that
+ * precede the same input get there in an order that depends on timing (one
+ * was placed when its setter ran, another when the input arrived); sorting
+ * them makes the order the same in every run. Never goes before `queueHead`:
+ * what is taken has run, and a firing set by a task comes after it.
+ */
+export function queueFiring<S extends Json>(
+  slot: KeySlot<S>,
+  task: Extract<Task, { kind: 'timer' }>,
+  index = slot.queue.length,
+): void {
+  let i = index;
+  while (i > slot.queueHead) {
+    const before = slot.queue[i - 1];
+    if (before?.kind !== 'timer' || before.timerKind !== 'event') break;
+    if (before.at < task.at || (before.at === task.at && before.serial < task.serial)) break;
+    i--;
+  }
+  slot.queue.splice(i, 0, task);
 }
 
 export function isIdle<S extends Json>(slot: KeySlot<S>): boolean {

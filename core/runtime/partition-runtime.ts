@@ -6,12 +6,22 @@ import { type Logger, silentLogger } from '../logger.ts';
 import type { JournalEvent, Json, OutboxRow, PartitionClaim, Snapshot, TimerRow } from '../store/store.ts';
 import { CommitBuffer } from './commit-buffer.ts';
 import { deadLetterDraft } from './dead-letter.ts';
-import { isIdle, type KeySlot, newSlot, nextTask, type Task, taskId } from './key-slot.ts';
+import { InProgressSignals } from './in-progress-signals.ts';
+import {
+  isIdle,
+  type KeySlot,
+  newSlot,
+  nextTask,
+  queueFiring,
+  type Task,
+  taskId,
+  timerSerialOf,
+} from './key-slot.ts';
 import { recoverSlot } from './recover-slot.ts';
 import type { RuntimeOptions } from './runtime-options.ts';
 import { StepContext, type TimerOp } from './step-context.ts';
 import { STEP_EVENT, type StepRecord } from './steps.ts';
-import { type TimerEntry, TimerIndex } from './timer-index.ts';
+import { TimerIndex, type TimerSpec } from './timer-index.ts';
 import type { OutputDraft, Unit } from './unit.ts';
 import { WatermarkTracker } from './watermark-tracker.ts';
 
@@ -34,6 +44,8 @@ export interface RuntimeStart {
  * order; commits finished work in micro-batches (journal, snapshots, outbox,
  * key progress, timers and watermark in one transaction); acknowledges inputs
  * only after the commit that covers them; skips inputs already applied.
+ * Deliveries held longer than half the ack wait (a slow step) are reported
+ * as still in progress, so the log does not hand them out again.
  *
  * Recovery story: everything in memory may be lost at any moment. The committed
  * watermark, each key's last applied seq and the journal are the truth: a new
@@ -52,6 +64,7 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
   readonly #buffer: CommitBuffer;
   readonly #upcast: ReturnType<typeof makeUpcaster>;
   readonly #heldAcks = new Map<number, Delivery[]>();
+  readonly #signals: InProgressSignals;
   readonly #commitEvery: number;
   readonly #commitIntervalMs: number;
   readonly #maxActiveKeys: number;
@@ -89,6 +102,7 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     this.#eventClock = start.claim.eventTimeWatermark;
     this.#buffer = new CommitBuffer(options.stage, start.claim.partition, start.firstPosition);
     this.#upcast = makeUpcaster(def.upcasters, def.eventVersions);
+    this.#signals = new InProgressSignals(options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS, this.#log);
     // Timers that came due while nobody owned the partition fire first.
     this.#fireDueEventTimers(undefined);
     const tick = options.timerTickMs ?? 100;
@@ -112,6 +126,7 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
   /** Hands one delivery to the runtime; never throws. */
   push(delivery: Delivery): void {
     if (this.#stopped) return;
+    this.#signals.hold(delivery);
     const env = delivery.envelope;
     if (env.seq <= this.#tracker.maxSeen) {
       if (this.#options.mutation === 'no-dedup') {
@@ -141,6 +156,8 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     ) {
       await this.#commitNow();
     }
+    // Held until now: a drain can wait on slow work longer than the ack wait.
+    this.#signals.stop();
   }
 
   /** Stops at once, as a crash would: nothing more is committed or acknowledged. */
@@ -148,6 +165,7 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     this.#stopped = true;
     this.#failed = true;
     this.#stopTimers();
+    this.#signals.stop();
     for (const w of this.#flushWaiters) w.reject(new Error('runtime aborted'));
     this.#flushWaiters = [];
     for (const w of this.#idleWaiters) w();
@@ -184,7 +202,8 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
       this.#load(slot);
     }
     this.#busyTasks++;
-    slot.queue.push(task);
+    if (task.kind === 'timer' && task.timerKind === 'event') queueFiring(slot, task);
+    else slot.queue.push(task);
     if (slot.loaded && !slot.running) this.#pump(slot);
   }
 
@@ -207,10 +226,9 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
 
   #isOpen(slot: KeySlot<S>, task: string, lastApplied: number): boolean {
     if (task.startsWith('seq:')) return Number(task.slice(4)) > lastApplied;
-    const match = /^timer:(.*)@(-?\d+(?:\.\d+)?):(event|processing)$/.exec(task);
-    if (!match) return false;
-    const live = this.#timers.get(slot.key, match[1] ?? '');
-    return live !== undefined && live.at === Number(match[2]) && live.kind === match[3];
+    // A firing is unfinished while its own setting is live; a later setting of the name is another firing.
+    const timer = timerSerialOf(task);
+    return timer !== undefined && this.#timers.get(slot.key, timer.name)?.serial === timer.serial;
   }
 
   #pump(slot: KeySlot<S>): void {
@@ -284,8 +302,8 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
   #runTimer(slot: KeySlot<S>, task: Extract<Task, { kind: 'timer' }>): Promise<void> | undefined {
     const live = this.#timers.get(slot.key, task.name);
     const onTimer = this.#def.onTimer;
-    if (!onTimer || !live || live.at !== task.at || live.kind !== task.timerKind) {
-      // Moved or cancelled since it came due: nothing to do.
+    if (!onTimer || live?.serial !== task.serial) {
+      // Moved, set again or cancelled since it came due: nothing to do.
       this.#finish(slot, task, undefined);
       return undefined;
     }
@@ -317,7 +335,10 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
       {
         actor: this.#def.name,
         clock: this.#clock,
-        timer: (name) => this.#timers.get(slot.key, name),
+        timer: (name) => {
+          const live = this.#timers.get(slot.key, name);
+          return live && { kind: live.kind, at: live.at };
+        },
         persist: (steps) => this.#persistSteps(slot, id, steps),
       },
       slot.key,
@@ -385,6 +406,7 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
       outputs,
       timersSet,
       timersDeleted,
+      timerSerial: timersSet.length > 0 ? slot.timerSerial : undefined,
       deliveries: task.kind === 'input' ? [task.delivery] : [],
     });
   }
@@ -413,7 +435,7 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     const head = `${this.#options.stage}:${this.#claim.partition}`;
     return task.kind === 'input'
       ? `${head}:${task.delivery.envelope.seq}`
-      : `${head}:t:${slot.key}:${task.name}:${task.at}`;
+      : `${head}:t:${slot.key}:${task.serial}`;
   }
 
   #timerChanges(
@@ -421,15 +443,17 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     task: Task,
     ops: readonly TimerOp[],
   ): Pick<Unit, 'timersSet' | 'timersDeleted'> {
-    const final = new Map<string, TimerEntry | undefined>();
+    const final = new Map<string, TimerSpec | undefined>();
     if (task.kind === 'timer') final.set(task.name, undefined);
     for (const op of ops) final.set(op.name, op.entry);
     const timersSet: TimerRow[] = [];
     const timersDeleted: { actor: string; key: string; name: string }[] = [];
     for (const [name, entry] of final) {
       if (entry) {
-        const placed = entry.kind === 'event' && this.#placeEventTimer(slot, task, name, entry.at);
-        this.#timers.set(slot.key, name, entry, !placed);
+        // Every setting is a new firing, even at the name and time of one that fired already.
+        const serial = ++slot.timerSerial;
+        const placed = entry.kind === 'event' && this.#placeEventTimer(slot, task, name, entry.at, serial);
+        this.#timers.set(slot.key, name, { ...entry, serial }, !placed);
         timersSet.push({
           actor: this.#def.name,
           key: slot.key,
@@ -438,6 +462,7 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
           at: entry.at,
           stage: this.#options.stage,
           partition: this.#claim.partition,
+          serial,
         });
       } else {
         this.#timers.delete(slot.key, name);
@@ -479,6 +504,7 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
       // A timer whose handler failed is spent: retrying it forever would wedge the key.
       timersSet: [],
       timersDeleted: task.kind === 'timer' ? this.#timerChanges(slot, task, []).timersDeleted : [],
+      timerSerial: undefined,
       deliveries: task.kind === 'input' ? [task.delivery] : [],
     };
   }
@@ -523,6 +549,7 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
       outputs: [],
       timersSet: [],
       timersDeleted: [],
+      timerSerial: undefined,
       deliveries: [],
     });
     return new Promise<void>((resolve, reject) => {
@@ -534,13 +561,14 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
   /**
    * Queues an event-time timer that is already due where the log order says it
    * fires: before the key's first queued input that arrived with the clock past
-   * it. Placement depends only on log order, never on how fast keys run, so a
-   * replay fires it at the same point. Returns false when it is not due yet.
+   * it, in (at, serial) order among the firings there. Placement depends only
+   * on log order, never on how fast keys run, so a replay fires it at the same
+   * point. Returns false when it is not due yet.
    * A firing queued at the tail holds its setter's input, so the watermark
    * cannot pass the setter before the firing commits: after a crash the
    * setter is redelivered and the clock reaches the timer at the same point.
    */
-  #placeEventTimer(slot: KeySlot<S>, setter: Task, name: string, at: number): boolean {
+  #placeEventTimer(slot: KeySlot<S>, setter: Task, name: string, at: number, serial: number): boolean {
     const due = at + this.#lateness;
     for (let i = slot.queueHead; i < slot.queue.length; i++) {
       const queued = slot.queue[i];
@@ -548,21 +576,28 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
       const holdSeq = queued.delivery.envelope.seq;
       this.#tracker.hold(holdSeq);
       this.#busyTasks++;
-      slot.queue.splice(i, 0, { kind: 'timer', name, timerKind: 'event', at, holdSeq });
+      queueFiring(slot, { kind: 'timer', name, timerKind: 'event', at, serial, holdSeq }, i);
       return true;
     }
     if (this.#eventClock < due) return false;
     const holdSeq = setter.kind === 'input' ? setter.delivery.envelope.seq : setter.holdSeq;
     if (holdSeq !== undefined) this.#tracker.hold(holdSeq);
     this.#busyTasks++;
-    slot.queue.push({ kind: 'timer', name, timerKind: 'event', at, holdSeq });
+    queueFiring(slot, { kind: 'timer', name, timerKind: 'event', at, serial, holdSeq });
     return true;
   }
 
   #fireDueEventTimers(holdSeq: number | undefined): void {
     for (const t of this.#timers.due('event', this.#eventClock - this.#lateness)) {
       if (holdSeq !== undefined) this.#tracker.hold(holdSeq);
-      this.#enqueue(t.key, { kind: 'timer', name: t.name, timerKind: 'event', at: t.at, holdSeq });
+      this.#enqueue(t.key, {
+        kind: 'timer',
+        name: t.name,
+        timerKind: 'event',
+        at: t.at,
+        serial: t.serial,
+        holdSeq,
+      });
     }
   }
 
@@ -574,15 +609,18 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
         name: t.name,
         timerKind: 'processing',
         at: t.at,
+        serial: t.serial,
         holdSeq: undefined,
       });
     }
   }
 
   #scheduleCommit(): void {
+    // A task that writes nothing (a firing whose timer was moved since) can still move the watermark.
+    const pending = this.#buffer.size > 0 || this.#tracker.watermark > this.#committedWatermark;
     if (this.#buffer.size >= this.#commitEvery) {
       void this.#commitNow();
-    } else if (this.#commitTimer === undefined && this.#buffer.size > 0) {
+    } else if (this.#commitTimer === undefined && pending) {
       this.#commitTimer = setTimeout(() => {
         this.#commitTimer = undefined;
         void this.#commitNow();
@@ -644,6 +682,7 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
 
   #ack(deliveries: readonly Delivery[]): void {
     for (const d of deliveries) {
+      this.#signals.release(d);
       d.ack().catch((error: unknown) => {
         // A lost ack only means a redelivery, which the dedup skips.
         this.#log.debug({ seq: d.envelope.seq, error: String(error) }, 'ack failed');
@@ -680,6 +719,9 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
   }
 }
 
+/** What the logs default to when a consumer names no ack wait. */
+const DEFAULT_ACK_WAIT_MS = 30_000;
+
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown })?.then === 'function';
 }
@@ -693,6 +735,7 @@ function emptyUnit(key: string, seq: number, delivery: Delivery): Unit {
     outputs: [],
     timersSet: [],
     timersDeleted: [],
+    timerSerial: undefined,
     deliveries: [delivery],
   };
 }

@@ -35,6 +35,7 @@ export function recoverSlot<S extends Json, I, E extends ActorEvent, O extends J
   slot.version = version;
   slot.snapshotVersion = record.snapshot?.version ?? 0;
   slot.lastApplied = record.lastAppliedSeq;
+  slot.timerSerial = record.timerSerial;
   slot.steps.clear();
   for (const [task, list] of steps) {
     if (isOpen(task, record.lastAppliedSeq)) slot.steps.set(task, list);

@@ -23,6 +23,12 @@ export interface RuntimeOptions<I> {
   readonly maxActiveKeys?: number;
   /** Event-time timers fire once the partition's max event time minus this passes them. Default 0. */
   readonly allowedLatenessMs?: number;
+  /**
+   * The input consumer's ack wait: held deliveries outstanding longer than half
+   * of it are told `working()`, so slow work is not redelivered. Default
+   * 30 000 ms, as the logs default.
+   */
+  readonly ackWaitMs?: number;
   /** How often processing-time timers are checked. Default 100 ms. */
   readonly timerTickMs?: number;
   readonly clock?: () => number;

@@ -3,11 +3,11 @@ import { NonDeterminismError } from '../errors/non-determinism-error.ts';
 import type { Json } from '../store/store.ts';
 import { seededRandom, seedOf } from './seeded-random.ts';
 import type { StepRecord } from './steps.ts';
-import type { TimerEntry } from './timer-index.ts';
+import type { TimerSpec } from './timer-index.ts';
 
 export interface TimerOp {
   readonly name: string;
-  readonly entry: TimerEntry | undefined;
+  readonly entry: TimerSpec | undefined;
 }
 
 export interface StepHost {
@@ -15,7 +15,7 @@ export interface StepHost {
   readonly clock: () => number;
   /** Journals the steps and resolves once they are committed. */
   persist(steps: readonly StepRecord[]): Promise<void>;
-  timer(name: string): TimerEntry | undefined;
+  timer(name: string): TimerSpec | undefined;
 }
 
 /**
@@ -106,7 +106,7 @@ export class StepContext<O extends Json> implements ActorContext<O> {
 
   #makeTimers(): Timers {
     const ops = this.timerOps;
-    const current = (name: string): TimerEntry | undefined => {
+    const current = (name: string): TimerSpec | undefined => {
       for (let i = ops.length - 1; i >= 0; i--) if (ops[i]?.name === name) return ops[i]?.entry;
       return this.#host.timer(name);
     };

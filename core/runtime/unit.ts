@@ -21,5 +21,7 @@ export interface Unit {
   readonly outputs: readonly OutputDraft[];
   readonly timersSet: readonly TimerRow[];
   readonly timersDeleted: readonly { readonly actor: string; readonly key: string; readonly name: string }[];
+  /** Set when the task set timers: the key's timer serial after them. */
+  readonly timerSerial: number | undefined;
   readonly deliveries: readonly Delivery[];
 }

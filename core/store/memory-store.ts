@@ -25,6 +25,11 @@ interface Ownership {
   readonly eventTimeWatermark: number;
 }
 
+interface Progress {
+  readonly seq: number;
+  readonly timerSerial: number;
+}
+
 /** Separator of composite map keys: stored text never holds NUL. */
 const SEP = '\u0000';
 const NO_SNAPSHOTS: readonly Snapshot[] = Object.freeze([]);
@@ -56,8 +61,8 @@ export class MemoryStore implements Store {
   readonly #snapshots = new Map<string, readonly Snapshot[]>();
   /** Per (stage, partition): rows by msg id. */
   readonly #outbox = new Map<string, Map<string, OutboxRow>>();
-  /** Per (stage, partition): highest applied seq by key. */
-  readonly #progress = new Map<string, Map<string, number>>();
+  /** Per (stage, partition): highest applied seq and timer serial by key. */
+  readonly #progress = new Map<string, Map<string, Progress>>();
   /** By (actor, key, name). */
   readonly #timers = new Map<string, TimerRow>();
   /** Per stage: lease end by member. */
@@ -193,6 +198,7 @@ export class MemoryStore implements Store {
           at: n(t.at),
           stage: t.stage,
           partition: n(t.partition),
+          serial: n(t.serial),
         }),
       );
     }
@@ -210,10 +216,12 @@ export class MemoryStore implements Store {
     this.#open('load');
     const snapshots = this.#snapshots.get(actor + SEP + key);
     const snapshot = snapshots?.[snapshots.length - 1];
+    const progress = this.#progress.get(stage + SEP + partition)?.get(key);
     return {
       snapshot,
       events: this.#tail(actor, key, (snapshot?.version ?? 0) + 1),
-      lastAppliedSeq: this.#progress.get(stage + SEP + partition)?.get(key) ?? 0,
+      lastAppliedSeq: progress?.seq ?? 0,
+      timerSerial: progress?.timerSerial ?? 0,
     };
   }
 
@@ -353,12 +361,18 @@ export class MemoryStore implements Store {
 
   #applyProgress(b: PreparedBatch, pid: string): void {
     if (b.progress.length === 0) return;
-    let seqs = this.#progress.get(pid);
-    if (!seqs) {
-      seqs = new Map();
-      this.#progress.set(pid, seqs);
+    let byKey = this.#progress.get(pid);
+    if (!byKey) {
+      byKey = new Map();
+      this.#progress.set(pid, byKey);
     }
-    for (const p of b.progress) seqs.set(p.key, Math.max(seqs.get(p.key) ?? 0, p.seq));
+    for (const p of b.progress) {
+      const prev = byKey.get(p.key);
+      byKey.set(p.key, {
+        seq: Math.max(prev?.seq ?? 0, p.seq),
+        timerSerial: Math.max(prev?.timerSerial ?? 0, p.timerSerial),
+      });
+    }
   }
 }
 

@@ -11,7 +11,7 @@ export type TimerId = Pick<TimerRow, 'actor' | 'key' | 'name'>;
  * - events: a version twice in the batch is a `JournalConflictError`;
  * - snapshots: the last one per (actor, key, version) wins;
  * - outbox: the first row per msg id wins (a msg id names one message, as in the log);
- * - progress: the highest seq per key;
+ * - progress: the highest seq and the highest timer serial per key;
  * - timers: the last set per (actor, key, name) wins, and a timer both set and
  *   deleted is set (deletes apply first).
  */
@@ -23,7 +23,7 @@ export interface PreparedBatch {
   readonly snapshots: readonly Snapshot[];
   readonly keepSnapshots: number;
   readonly outbox: readonly OutboxRow[];
-  readonly progress: readonly KeyProgress[];
+  readonly progress: readonly Required<KeyProgress>[];
   readonly timersSet: readonly TimerRow[];
   readonly timersDeleted: readonly TimerId[];
   readonly watermark: number | undefined;
@@ -100,11 +100,17 @@ export function prepareBatch(batch: CommitBatch): PreparedBatch {
     if (!outbox.has(o.msgId)) outbox.set(o.msgId, o);
   });
 
-  const progress = new Map<string, number>();
+  const progress = new Map<string, { seq: number; timerSerial: number }>();
   batch.progress.forEach((p, i) => {
     checkText(p.key, `progress[${i}].key`);
     const seq = checkInteger(p.seq, `progress[${i}].seq`, 0);
-    if (seq >= (progress.get(p.key) ?? 0)) progress.set(p.key, seq);
+    const timerSerial =
+      p.timerSerial === undefined ? 0 : checkInteger(p.timerSerial, `progress[${i}].timerSerial`, 0);
+    const prev = progress.get(p.key);
+    progress.set(p.key, {
+      seq: Math.max(prev?.seq ?? 0, seq),
+      timerSerial: Math.max(prev?.timerSerial ?? 0, timerSerial),
+    });
   });
 
   const deleted = new Map<string, TimerId>();
@@ -126,6 +132,7 @@ export function prepareBatch(batch: CommitBatch): PreparedBatch {
       throw new UnstorableValueError(`${at}.kind`, `expected 'event' or 'processing', got ${String(t.kind)}`);
     }
     checkTime(t.at, `${at}.at`);
+    checkInteger(t.serial, `${at}.serial`, 0);
     const id = t.actor + SEP + t.key + SEP + t.name;
     deleted.delete(id);
     timers.delete(id);
@@ -140,7 +147,7 @@ export function prepareBatch(batch: CommitBatch): PreparedBatch {
     snapshots: [...snapshots.values()],
     keepSnapshots,
     outbox: [...outbox.values()],
-    progress: [...progress].map(([key, seq]) => ({ key, seq })),
+    progress: [...progress].map(([key, p]) => ({ key, seq: p.seq, timerSerial: p.timerSerial })),
     timersSet: [...timers.values()],
     timersDeleted: [...deleted.values()],
     watermark,

@@ -48,12 +48,20 @@ export interface TimerRow {
   readonly at: number;
   readonly stage: string;
   readonly partition: number;
+  /**
+   * Which setting of the key's timers this is (the key's timer serial when it
+   * was set): names one firing, so a timer set again with the same name and
+   * time after it fired is a new firing with its own outputs and steps.
+   */
+  readonly serial: number;
 }
 
 export interface KeyProgress {
   readonly key: string;
   /** Highest input seq applied for this key in (stage, partition). */
   readonly seq: number;
+  /** Highest timer serial the key handed out in (stage, partition); the store keeps the highest. */
+  readonly timerSerial?: number;
 }
 
 /**
@@ -102,6 +110,8 @@ export interface ActorRecord {
   readonly events: readonly JournalEvent[];
   /** Highest applied input seq for the key, 0 if none. */
   readonly lastAppliedSeq: number;
+  /** Highest timer serial the key handed out, 0 if none: the next setting gets a higher one. */
+  readonly timerSerial: number;
 }
 
 /**

@@ -73,8 +73,9 @@ export function timer(
   name: string,
   at: number,
   kind: TimerRow['kind'] = 'event',
+  serial = 1,
 ): TimerRow {
-  return { actor, key, name, kind, at, stage: claim.stage, partition: claim.partition };
+  return { actor, key, name, kind, at, stage: claim.stage, partition: claim.partition, serial };
 }
 
 /** Everything a store holds about some keys of one actor in one partition, to compare before and after. */

@@ -27,12 +27,24 @@ const commitOp = fc.record({
   }),
   keep: fc.integer({ min: 1, max: 3 }),
   outbox: fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 3 }),
-  progress: fc.array(fc.record({ key, seq: fc.integer({ min: 0, max: 30 }) }), { maxLength: 3 }),
+  progress: fc.array(
+    fc.record(
+      { key, seq: fc.integer({ min: 0, max: 30 }), timerSerial: fc.integer({ min: 0, max: 30 }) },
+      { requiredKeys: ['key', 'seq'] },
+    ),
+    { maxLength: 3 },
+  ),
   watermark: fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
   eventTimeWatermark: fc.option(fc.integer({ min: -100, max: 100 }), { nil: undefined }),
-  timersSet: fc.array(fc.record({ key, name: timerName, at: fc.integer({ min: 0, max: 99 }) }), {
-    maxLength: 2,
-  }),
+  timersSet: fc.array(
+    fc.record({
+      key,
+      name: timerName,
+      at: fc.integer({ min: 0, max: 99 }),
+      serial: fc.integer({ min: 0, max: 30 }),
+    }),
+    { maxLength: 2 },
+  ),
   timersDeleted: fc.array(fc.record({ key, name: timerName }), { maxLength: 2 }),
 });
 const op = fc.oneof(
@@ -61,6 +73,7 @@ class Model {
   readonly snapshots = new Map<string, Snapshot[]>();
   readonly outbox = new Map<string, OutboxRow>();
   readonly progress = new Map<string, number>();
+  readonly timerSerials = new Map<string, number>();
   readonly timers = new Map<string, TimerRow>();
   position = 0;
 
@@ -116,6 +129,7 @@ export function modelProperty(
         snapshot: latest,
         events: journal.filter((e) => e.version > (latest?.version ?? 0)),
         lastAppliedSeq: m.progress.get(k) ?? 0,
+        timerSerial: m.timerSerials.get(k) ?? 0,
       });
     }
     expect(await s.keys(actor)).toEqual(KEYS.filter((k) => m.journal.has(k)));
@@ -156,7 +170,7 @@ async function commitAndCompare(
     keepSnapshots: o.keep,
     outbox: o.outbox.map((i) => outboxRow(claim, `m${i}`, ++m.position, { i, position: m.position })),
     progress: o.progress,
-    timersSet: o.timersSet.map((t) => timer(claim, actor, t.key, t.name, t.at)),
+    timersSet: o.timersSet.map((t) => timer(claim, actor, t.key, t.name, t.at, 'event', t.serial)),
     timersDeleted: o.timersDeleted.map((t) => ({ actor, key: t.key, name: t.name })),
     ...(o.watermark !== undefined ? { watermark: o.watermark } : {}),
     ...(o.eventTimeWatermark !== undefined ? { eventTimeWatermark: o.eventTimeWatermark } : {}),
@@ -192,7 +206,10 @@ function apply(m: Model, b: CommitBatch): void {
     m.snapshots.set(k, kept);
   }
   for (const r of b.outbox) if (!m.outbox.has(r.msgId)) m.outbox.set(r.msgId, r);
-  for (const p of b.progress) m.progress.set(p.key, Math.max(m.progress.get(p.key) ?? 0, p.seq));
+  for (const p of b.progress) {
+    m.progress.set(p.key, Math.max(m.progress.get(p.key) ?? 0, p.seq));
+    m.timerSerials.set(p.key, Math.max(m.timerSerials.get(p.key) ?? 0, p.timerSerial ?? 0));
+  }
   for (const t of b.timersDeleted) m.timers.delete(`${t.key}/${t.name}`);
   for (const t of b.timersSet) m.timers.set(`${t.key}/${t.name}`, t);
   if (b.watermark !== undefined) m.watermark = Math.max(m.watermark, b.watermark);

@@ -202,7 +202,7 @@ export function storeConformance(
         await expect(store.commit(fullBatch({ stage, partition: 1, epoch: 1 }, 1))).rejects.toBeInstanceOf(
           FencedError,
         );
-        const nothing = { snapshot: undefined, events: [], lastAppliedSeq: 0 };
+        const nothing = { snapshot: undefined, events: [], lastAppliedSeq: 0, timerSerial: 0 };
         for (const partition of [0, 1]) {
           expect(await observe(store, actor, ['k1', 'k2'], stage, partition)).toEqual({
             keys: [],
@@ -331,6 +331,7 @@ export function storeConformance(
           snapshot: undefined,
           events: [],
           lastAppliedSeq: 0,
+          timerSerial: 0,
         });
       });
 
@@ -413,6 +414,7 @@ export function storeConformance(
           snapshot: snapshot(actor, 'k', 3),
           events: [event(actor, 'k', 4), event(actor, 'k', 5)],
           lastAppliedSeq: 42,
+          timerSerial: 0,
         });
       });
 
@@ -423,11 +425,13 @@ export function storeConformance(
           snapshot: undefined,
           events: [event(actor, 'k', 1), event(actor, 'k', 2)],
           lastAppliedSeq: 0,
+          timerSerial: 0,
         });
         expect(await store.load(actor, 'none', stage, 0)).toEqual({
           snapshot: undefined,
           events: [],
           lastAppliedSeq: 0,
+          timerSerial: 0,
         });
       });
 
@@ -464,6 +468,31 @@ export function storeConformance(
         expect(await seq('j')).toBe(4);
         await store.commit({ ...emptyBatch(a), progress: [{ key: 'k', seq: 7 }] });
         expect(await seq('k')).toBe(7);
+      });
+
+      it('a key’s timer serial only moves forward, per stage and partition', { timeout }, async () => {
+        const a = await store.claim(stage, 0, 'a');
+        const b = await store.claim(stage, 1, 'a');
+        const serial = async (key: string, partition = 0): Promise<number> =>
+          (await store.load(actor, key, stage, partition)).timerSerial;
+        await store.commit({ ...emptyBatch(a), progress: [{ key: 'k', seq: 5, timerSerial: 3 }] });
+        await store.commit({
+          ...emptyBatch(a),
+          progress: [
+            { key: 'k', seq: 6, timerSerial: 2 },
+            { key: 'j', seq: 0, timerSerial: 4 },
+            { key: 'j', seq: 1 },
+          ],
+        });
+        await store.commit({ ...emptyBatch(b), progress: [{ key: 'k', seq: 1, timerSerial: 9 }] });
+        expect(await serial('k')).toBe(3);
+        expect((await store.load(actor, 'k', stage, 0)).lastAppliedSeq).toBe(6);
+        expect(await serial('j')).toBe(4);
+        expect((await store.load(actor, 'j', stage, 0)).lastAppliedSeq).toBe(1);
+        expect(await serial('k', 1)).toBe(9);
+        await store.commit({ ...emptyBatch(a), progress: [{ key: 'k', seq: 0, timerSerial: 8 }] });
+        expect(await serial('k')).toBe(8);
+        expect((await store.load(actor, 'k', stage, 0)).lastAppliedSeq).toBe(6);
       });
 
       it('the watermarks never move backwards, and an omitted one stays', { timeout }, async () => {
@@ -543,7 +572,7 @@ export function storeConformance(
         ]);
         await store.commit({
           ...emptyBatch(a),
-          timersSet: [timer(a, actor, 'k', 't1', 11, 'processing')],
+          timersSet: [timer(a, actor, 'k', 't1', 11, 'processing', 4)],
           timersDeleted: [
             { actor, key: 'k', name: 't2' },
             { actor, key: 'k', name: 'never-set' },
@@ -551,7 +580,7 @@ export function storeConformance(
         });
         expect(await store.timers(stage, 0)).toEqual([
           timer(a, actor, 'j', 't1', 5),
-          timer(a, actor, 'k', 't1', 11, 'processing'),
+          timer(a, actor, 'k', 't1', 11, 'processing', 4),
         ]);
         expect(await store.timers(stage, 1)).toEqual([timer(b, actor, 'x', 't', 1)]);
         expect(await store.timers(unique('stage'), 0)).toEqual([]);
@@ -673,6 +702,8 @@ export function storeConformance(
             { ...ok, timersSet: [{ ...timer(a, actor, 'k', 't', 1), kind: 'wall' as never }] },
           ],
           ['progress[0].seq', { ...ok, progress: [{ key: 'k', seq: 1.25 }] }],
+          ['progress[0].timerSerial', { ...ok, progress: [{ key: 'k', seq: 1, timerSerial: -1 }] }],
+          ['timersSet[0].serial', { ...ok, timersSet: [timer(a, actor, 'k', 't', 1, 'event', 0.5)] }],
           ['batch.keepSnapshots', { ...ok, keepSnapshots: 0 }],
           ['batch.watermark', { ...ok, watermark: -1 }],
         ];
@@ -685,6 +716,7 @@ export function storeConformance(
           snapshot: undefined,
           events: [],
           lastAppliedSeq: 0,
+          timerSerial: 0,
         });
         expect(await store.outbox(stage, 0)).toEqual([]);
         expect(await store.timers(stage, 0)).toEqual([]);

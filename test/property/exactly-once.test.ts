@@ -46,11 +46,19 @@ describe('exactly once under faults (memory log, memory store)', () => {
     await fc.assert(
       fc.asyncProperty(ledgerInputs({ poison: false }), faultSchedule(), async (inputs, faults) => {
         const faulty = await runScenario({ actor: ledger, inputs, faults });
-        const adds = inputs.filter((i) => (i.payload as { op: string }).op !== 'remind').length;
+        const adds = inputs.filter(
+          (i) => !['remind', 'late'].includes((i.payload as { op: string }).op),
+        ).length;
         const ids = faulty.outputs.map((o) => o.msgId);
         expect(new Set(ids).size).toBe(ids.length);
         const inputOutputs = faulty.outputs.filter((o) => !o.msgId.includes(':t:'));
         expect(inputOutputs.length).toBe(adds);
+        // Each firing is journaled once (`reminders`) and publishes once, a timer set again included.
+        const firings = Object.values(faulty.states).reduce(
+          (sum, state) => sum + (JSON.parse(state) as { reminders: number }).reminders,
+          0,
+        );
+        expect(faulty.outputs.length - inputOutputs.length).toBe(firings);
       }),
       { numRuns: Math.ceil(propertyRuns() / 4) },
     );

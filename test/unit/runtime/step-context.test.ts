@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { NonDeterminismError } from '../../../core/errors/non-determinism-error.ts';
 import { StepContext, type StepHost } from '../../../core/runtime/step-context.ts';
 import type { StepRecord } from '../../../core/runtime/steps.ts';
-import type { TimerEntry } from '../../../core/runtime/timer-index.ts';
+import type { TimerSpec } from '../../../core/runtime/timer-index.ts';
 import type { Json } from '../../../core/store/store.ts';
 
 /** A host that journals steps into an array, as the runtime's commit would, and can hold the commit back. */
 class RecordingHost implements StepHost {
   readonly actor = 'pricing';
   readonly journal: StepRecord[] = [];
-  readonly timers = new Map<string, TimerEntry>();
+  readonly timers = new Map<string, TimerSpec>();
   time = 1_000;
   hold: Promise<void> | undefined;
   readonly clock = (): number => this.time;
@@ -19,7 +19,7 @@ class RecordingHost implements StepHost {
     this.journal.push(...steps);
   }
 
-  timer(name: string): TimerEntry | undefined {
+  timer(name: string): TimerSpec | undefined {
     return this.timers.get(name);
   }
 }
