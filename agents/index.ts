@@ -7,7 +7,9 @@
  * @example
  * import { reactAgent, tool } from 'eddy/agents';
  */
-export type * from './models/chat-model.ts';
+export * from './models/index.ts';
+// Both models and tools name a parseToolArguments; the public one takes a zod schema.
+export { parseToolArguments } from './models/index.ts';
 export * from './prompts/index.ts';
 export * from './react/index.ts';
 export * from './tools/index.ts';

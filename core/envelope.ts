@@ -18,4 +18,17 @@ export interface Envelope<P = unknown> {
   readonly payload: P;
   readonly headers: Readonly<Record<string, string>>;
   readonly partition: number;
+  /** Set on outputs of eddy stages: which partition of which stage sent it, and its sequence there. */
+  readonly origin?: Origin;
+}
+
+/**
+ * Where an eddy stage's output came from: `id` names the sending stage and
+ * partition, `seq` numbers its outputs to one destination partition (1, 2, 3,
+ * ...). A downstream stage drops a record whose origin it applied already, so a
+ * republish after the log's duplicate window cannot apply twice.
+ */
+export interface Origin {
+  readonly id: string;
+  readonly seq: number;
 }

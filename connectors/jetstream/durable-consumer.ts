@@ -47,6 +47,14 @@ export interface ConsumerContext {
  * over by another `consume`" (it ends) from "deleted or lost" (it re-creates the
  * consumer at the first sequence its caller has not acknowledged, which may
  * redeliver records: the caller skips what it already applied).
+ *
+ * Deliveries lost on the way (the server counts them delivered, but they died
+ * with the connection when NATS restarted) would come back only after the ack
+ * wait, behind newer records of the same keys, which the caller would apply
+ * first and then skip the old ones as already applied. So a session that saw
+ * the connection drop, or a jump in the consumer sequence (which counts every
+ * delivery, redeliveries too), ends without handing out anything newer, and
+ * the consumer is re-created at the first unacknowledged sequence.
  */
 export class JetStreamConsumer implements Consumer {
   readonly #ctx: ConsumerContext;
@@ -60,6 +68,10 @@ export class JetStreamConsumer implements Consumer {
   readonly #ready: Promise<ConsumerInfo>;
   readonly #iterator: AsyncGenerator<Delivery>;
   #messages: ConsumerMessages | undefined;
+  #session: Session | undefined;
+  /** Consumer sequence of the last delivery from the current JetStream consumer; 0 once (re-)created. */
+  #lastDeliverySeq = 0;
+  #stopWatching: (() => void) | undefined;
   #closed = false;
   #wake: (() => void) | undefined;
 
@@ -83,6 +95,7 @@ export class JetStreamConsumer implements Consumer {
     // Surfaced on iteration; an unobserved rejection must not crash the process meanwhile.
     this.#ready.catch(() => {});
     this.#iterator = this.#run();
+    void this.#watchConnection();
   }
 
   /** Settles once the JetStream consumer exists (or could not be created). */
@@ -102,6 +115,7 @@ export class JetStreamConsumer implements Consumer {
     this.#closed = true;
     this.#wake?.();
     this.#messages?.stop();
+    this.#stopWatching?.();
   }
 
   async #takeOver(): Promise<ConsumerInfo> {
@@ -110,7 +124,9 @@ export class JetStreamConsumer implements Consumer {
     for (let attempt = 1; ; attempt++) {
       await deleteConsumer(jsm, this.#stream, this.#name);
       try {
-        return await jsm.consumers.add(this.#stream, this.#config(this.#options.fromSeq));
+        const created = await jsm.consumers.add(this.#stream, this.#config(this.#options.fromSeq));
+        this.#lastDeliverySeq = 0;
+        return created;
       } catch (error) {
         // A stale owner re-created it between our delete and add: delete again.
         if (apiCode(error) !== CONSUMER_EXISTS_DIFFERENTLY || attempt >= TAKEOVER_ATTEMPTS) throw error;
@@ -143,7 +159,14 @@ export class JetStreamConsumer implements Consumer {
         let trouble: unknown;
         try {
           for await (const msg of session.messages) {
-            if (this.#closed || session.vanished) break;
+            if (this.#closed || session.vanished || session.lost !== undefined) break;
+            const deliverySeq = msg.info.deliverySequence;
+            if (deliverySeq > this.#lastDeliverySeq + 1) {
+              session.lost = `the consumer sequence jumped from ${this.#lastDeliverySeq} to ${deliverySeq}`;
+              break;
+            }
+            // A lower one: the server restarted from older consumer state and redelivers; follow it.
+            this.#lastDeliverySeq = deliverySeq;
             delivered = true;
             yield this.#deliver(msg);
           }
@@ -151,25 +174,47 @@ export class JetStreamConsumer implements Consumer {
           trouble = error;
         } finally {
           session.messages.stop();
+          this.#session = undefined;
         }
         if (this.#closed) return;
         if (delivered) failures = 0;
-        if (!session.vanished) {
+        if (session.lost !== undefined) {
+          this.#warn(
+            { why: session.lost },
+            'JetStream deliveries may have been lost in transit; re-creating the consumer',
+          );
+        } else if (!session.vanished) {
           this.#warn(
             { error: describe(trouble) },
             'JetStream consumer stopped delivering; reconnecting to it',
           );
         }
-        info = await this.#recover(failures++);
+        info = await this.#recover(failures++, session.lost !== undefined);
       }
     } finally {
       this.#closed = true;
       this.#messages?.stop();
+      this.#stopWatching?.();
+    }
+  }
+
+  /** Ends the current session when the connection drops: what was in flight on it may be lost. */
+  async #watchConnection(): Promise<void> {
+    const status = this.#ctx.nc.status();
+    this.#stopWatching = () => stopIterator(status);
+    if (this.#closed) this.#stopWatching();
+    for await (const s of status) {
+      if (this.#closed) break;
+      const session = this.#session;
+      if (s.type === 'disconnect' && session !== undefined && session.lost === undefined) {
+        session.lost = 'the connection to NATS was lost';
+        session.messages.stop();
+      }
     }
   }
 
   /** Starts pulling from the consumer; `vanished` turns true when JetStream reports it gone. */
-  async #open(info: ConsumerInfo): Promise<{ messages: ConsumerMessages; vanished: boolean } | undefined> {
+  async #open(info: ConsumerInfo): Promise<Session | undefined> {
     const consumer = this.#ctx.js.consumers.getConsumerFromInfo(info);
     const maxAckPending = this.#options.maxAckPending ?? 1_000;
     const messages = await consumer.consume({
@@ -180,7 +225,8 @@ export class JetStreamConsumer implements Consumer {
       messages.stop();
       return undefined;
     }
-    const state = { messages, vanished: false };
+    const state: Session = { messages, vanished: false, lost: undefined };
+    this.#session = state;
     const vanish = (why: string): void => {
       if (state.vanished) return;
       state.vanished = true;
@@ -227,9 +273,11 @@ export class JetStreamConsumer implements Consumer {
   /**
    * After the consumer vanished or failed: resume it if it is still ours,
    * end if another `consume` took the name over, re-create it otherwise.
+   * `recreate`: deliveries may have been lost, so even a consumer that is
+   * still ours is deleted and created again at the first unacknowledged sequence.
    * Returns undefined when this consumer must end.
    */
-  async #recover(failures: number): Promise<ConsumerInfo | undefined> {
+  async #recover(failures: number, recreate: boolean): Promise<ConsumerInfo | undefined> {
     for (let attempt = failures; !this.#closed; attempt++) {
       await this.#sleep(Math.min(this.#ctx.options.recoveryDelayMs * 2 ** attempt, MAX_RECOVERY_DELAY_MS));
       if (this.#closed) return undefined;
@@ -237,8 +285,11 @@ export class JetStreamConsumer implements Consumer {
       try {
         const jsm = await this.#ctx.jsm();
         const existing = await consumerInfo(jsm, this.#stream, this.#name);
-        if (existing !== undefined && existing.config.description === this.#description) return existing;
-        if (existing !== undefined) {
+        const ours = existing !== undefined && existing.config.description === this.#description;
+        if (ours && !recreate) return existing;
+        if (ours) {
+          await deleteConsumer(jsm, this.#stream, this.#name);
+        } else if (existing !== undefined) {
           this.#warn(
             {},
             'JetStream consumer was taken over by another consume of the same durable name; stopping',
@@ -247,6 +298,7 @@ export class JetStreamConsumer implements Consumer {
         }
         const seq = this.#tracker.resumeSeq();
         const created = await jsm.consumers.add(this.#stream, this.#config(seq));
+        this.#lastDeliverySeq = 0;
         this.#warn({ seq }, 'JetStream consumer re-created at the first unacknowledged sequence');
         return created;
       } catch (error) {
@@ -279,6 +331,20 @@ export class JetStreamConsumer implements Consumer {
       msg,
     );
   }
+}
+
+/** A pull session on the JetStream consumer, and why it ended if it did. */
+interface Session {
+  readonly messages: ConsumerMessages;
+  /** JetStream reported the consumer gone. */
+  vanished: boolean;
+  /** Why deliveries may have been lost on the way; the consumer must be re-created. */
+  lost: string | undefined;
+}
+
+/** nats.js types `status()` as a plain AsyncIterable; its iterator can be stopped while it waits. */
+function stopIterator(iterable: AsyncIterable<unknown>): void {
+  if ('stop' in iterable && typeof iterable.stop === 'function') iterable.stop();
 }
 
 async function deleteConsumer(jsm: JetStreamManager, stream: string, name: string): Promise<void> {

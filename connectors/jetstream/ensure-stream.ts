@@ -4,13 +4,20 @@ import {
   type JetStreamManager,
   type StreamConfig,
   type StreamInfo,
+  type SubjectTransformConfig,
 } from '@nats-io/jetstream';
 import { PartitionCountMismatchError } from '../../core/errors/partition-count-mismatch-error.ts';
-import type { TopicConfig } from '../../core/log/log.ts';
 import { assertTopicSubject } from '../../core/log/topic-subject.ts';
-import { TopicConfigConflictError } from './errors.ts';
+import { SubjectTransformUnsupportedError, TopicConfigConflictError } from './errors.ts';
 import type { ResolvedJetStreamLogOptions } from './jetstream-log-options.ts';
+import type { JetStreamTopicConfig } from './jetstream-topic-config.ts';
 import { streamName } from './names.ts';
+import {
+  hasPartitionTransform,
+  ingestSubjects,
+  partitionTransform,
+  supportsSubjectTransforms,
+} from './server-partitioning.ts';
 import { partitionsOfStream, topicDescription, topicMetadata } from './topic-description.ts';
 
 const NANOS_PER_MS = 1_000_000;
@@ -29,7 +36,7 @@ type OwnedConfig = Pick<
   | 'duplicate_window'
   | 'max_age'
   | 'description'
-> & { metadata?: Record<string, string> };
+> & { metadata?: Record<string, string>; subject_transform?: SubjectTransformConfig };
 
 /**
  * Creates the stream of a topic, or brings an existing one to the wanted
@@ -38,9 +45,10 @@ type OwnedConfig = Pick<
  */
 export async function ensureStream(
   jsm: JetStreamManager,
-  topic: TopicConfig,
+  topic: JetStreamTopicConfig,
   options: ResolvedJetStreamLogOptions,
   supportsMetadata: boolean,
+  serverVersion: string,
 ): Promise<void> {
   assertTopicSubject(topic.subject);
   if (!Number.isInteger(topic.partitions) || topic.partitions < 1) {
@@ -52,7 +60,10 @@ export async function ensureStream(
   if (!Number.isFinite(windowMs) || windowMs < 0) {
     throw new RangeError(`topic "${topic.subject}": duplicateWindowMs must be >= 0, got ${windowMs}`);
   }
-  const wanted = wantedConfig(topic, options, supportsMetadata);
+  if (topic.serverPartitioning === true && !supportsSubjectTransforms(serverVersion)) {
+    throw new SubjectTransformUnsupportedError(topic.subject, topic.partitions, serverVersion);
+  }
+  let wanted = wantedConfig(topic, options, supportsMetadata, topic.serverPartitioning === true);
   let info = await streamInfo(jsm, wanted.name);
   if (info === undefined) {
     try {
@@ -70,6 +81,10 @@ export async function ensureStream(
       info = await streamInfo(jsm, wanted.name);
       if (info === undefined) throw error;
     }
+  }
+  // Absent or false never removes a transform: producers may rely on it.
+  if (topic.serverPartitioning !== true && hasPartitionTransform(info.config, topic.subject)) {
+    wanted = wantedConfig(topic, options, supportsMetadata, true);
   }
   checkCompatible(topic, info, wanted);
   if (differs(info.config, wanted)) {
@@ -93,9 +108,10 @@ export function apiCode(error: unknown): number | undefined {
 }
 
 function wantedConfig(
-  topic: TopicConfig,
+  topic: JetStreamTopicConfig,
   options: ResolvedJetStreamLogOptions,
   supportsMetadata: boolean,
+  serverPartitioning: boolean,
 ): OwnedConfig {
   const maxAge = options.maxAgeMs * NANOS_PER_MS;
   let window = (topic.duplicateWindowMs ?? options.duplicateWindowMs) * NANOS_PER_MS;
@@ -103,7 +119,9 @@ function wantedConfig(
   if (maxAge > 0 && window > maxAge) window = maxAge;
   return {
     name: streamName(topic.subject),
-    subjects: [`${topic.subject}.*`],
+    subjects: serverPartitioning
+      ? [`${topic.subject}.*`, ingestSubjects(topic.subject)]
+      : [`${topic.subject}.*`],
     retention: options.retention,
     storage: options.storage,
     num_replicas: options.replicas,
@@ -111,13 +129,16 @@ function wantedConfig(
     max_age: maxAge,
     description: topicDescription(topic.subject, topic.partitions),
     ...(supportsMetadata ? { metadata: topicMetadata(topic.partitions) } : {}),
+    ...(serverPartitioning ? { subject_transform: partitionTransform(topic.subject, topic.partitions) } : {}),
   };
 }
 
-function checkCompatible(topic: TopicConfig, info: StreamInfo, wanted: OwnedConfig): void {
+function checkCompatible(topic: JetStreamTopicConfig, info: StreamInfo, wanted: OwnedConfig): void {
   const { config } = info;
   const subjects = config.subjects ?? [];
-  if (subjects.length !== 1 || subjects[0] !== wanted.subjects[0]) {
+  const partitioned = `${topic.subject}.*`;
+  const ingest = ingestSubjects(topic.subject);
+  if (!subjects.includes(partitioned) || subjects.some((s) => s !== partitioned && s !== ingest)) {
     throw new TopicConfigConflictError(
       topic.subject,
       wanted.name,
@@ -134,6 +155,14 @@ function checkCompatible(topic: TopicConfig, info: StreamInfo, wanted: OwnedConf
   }
   if (existing !== topic.partitions)
     throw new PartitionCountMismatchError(topic.subject, existing, topic.partitions);
+  const transform = config.subject_transform;
+  if (transform?.dest && transform.dest !== wanted.subject_transform?.dest) {
+    throw new TopicConfigConflictError(
+      topic.subject,
+      wanted.name,
+      `its subject transform maps "${transform.src ?? '>'}" to "${transform.dest}", not eddy's partitioning`,
+    );
+  }
   for (const field of ['retention', 'storage'] as const) {
     if (config[field] !== wanted[field]) {
       throw new TopicConfigConflictError(
@@ -151,6 +180,8 @@ function differs(config: StreamConfig, wanted: OwnedConfig): boolean {
     config.duplicate_window !== wanted.duplicate_window ||
     config.max_age !== wanted.max_age ||
     config.description !== wanted.description ||
+    (config.subjects ?? []).join(' ') !== wanted.subjects.join(' ') ||
+    config.subject_transform?.dest !== wanted.subject_transform?.dest ||
     (wanted.metadata !== undefined &&
       Object.entries(wanted.metadata).some(([k, v]) => config.metadata?.[k] !== v))
   );

@@ -1,4 +1,5 @@
 import { redactServers, redactText } from './redact.ts';
+import { mappingsConfig } from './server-partitioning.ts';
 
 /**
  * The stream behind a topic exists with settings JetStream cannot change in
@@ -99,5 +100,50 @@ export class ConsumerConnectionClosedError extends Error {
     );
     this.subject = subject;
     this.partition = partition;
+  }
+}
+
+/**
+ * `acks: 'none'` was asked of a topic whose stream does not keep records by
+ * limits. A work-queue stream requires explicit acks, and an interest stream
+ * drops what an ack-less consumer was handed, so a reader that re-reads from
+ * its committed position after a crash would find those records gone.
+ *
+ * @example
+ * log.consume('jobs', 0, { durable: 'w', fromSeq: 1, acks: 'none' }); // iteration throws on a work queue
+ */
+export class AcklessConsumerRetentionError extends Error {
+  override readonly name = 'AcklessConsumerRetentionError';
+  readonly subject: string;
+  readonly retention: string;
+
+  constructor(subject: string, stream: string, retention: string) {
+    super(
+      `topic "${subject}" (stream "${stream}") has ${retention} retention, which an ack-less consumer (acks: 'none') cannot read safely; consume it with acks: 'explicit', or create the topic with limits retention`,
+    );
+    this.subject = subject;
+    this.retention = retention;
+  }
+}
+
+/**
+ * `serverPartitioning` was asked of a server without stream subject transforms
+ * (before nats-server 2.10). The message gives the `mappings` block that
+ * partitions the same way in the server (or account) configuration.
+ *
+ * @example
+ * await log.ensureTopic({ subject: 'orders', partitions: 4, serverPartitioning: true }); // on 2.9: throws
+ */
+export class SubjectTransformUnsupportedError extends Error {
+  override readonly name = 'SubjectTransformUnsupportedError';
+  readonly subject: string;
+  readonly serverVersion: string;
+
+  constructor(subject: string, partitions: number, serverVersion: string) {
+    super(
+      `topic "${subject}": serverPartitioning needs a stream subject transform, which nats-server 2.10 added, but the server runs ${serverVersion}; upgrade the server, or leave serverPartitioning off and add this to the nats-server (or account) configuration, which partitions external publishes the same way:\n${mappingsConfig([{ subject, partitions }])}`,
+    );
+    this.subject = subject;
+    this.serverVersion = serverVersion;
   }
 }

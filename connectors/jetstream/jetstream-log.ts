@@ -10,16 +10,9 @@ import type { Envelope } from '../../core/envelope.ts';
 import { LogClosedError } from '../../core/errors/log-closed-error.ts';
 import { PartitionOutOfRangeError } from '../../core/errors/partition-out-of-range-error.ts';
 import { TopicNotFoundError } from '../../core/errors/topic-not-found-error.ts';
-import type {
-  AppendAck,
-  AppendRecord,
-  Consumer,
-  ConsumerOptions,
-  Log,
-  TopicConfig,
-} from '../../core/log/log.ts';
+import type { AppendAck, AppendRecord, Consumer, ConsumerOptions, Log } from '../../core/log/log.ts';
 import { partitionOf } from '../../core/log/partition-of.ts';
-import { JetStreamConsumer } from './durable-consumer.ts';
+import { type ConsumerContext, JetStreamConsumer } from './durable-consumer.ts';
 import { ensureStream, streamInfo } from './ensure-stream.ts';
 import { JetStreamConnectError, TopicConfigConflictError } from './errors.ts';
 import {
@@ -27,7 +20,9 @@ import {
   type ResolvedJetStreamLogOptions,
   resolveOptions,
 } from './jetstream-log-options.ts';
+import type { JetStreamTopicConfig } from './jetstream-topic-config.ts';
 import { consumerName, partitionSubject, streamName } from './names.ts';
+import { JetStreamOrderedConsumer } from './ordered-consumer.ts';
 import { publishRecord } from './publish-record.ts';
 import { readPartition } from './read-partition.ts';
 import { publishHeaders } from './record-codec.ts';
@@ -56,7 +51,7 @@ export class JetStreamLog implements Log {
   #ownsConnection = false;
   readonly #partitions = new Map<string, number>();
   /** The latest consumer per JetStream consumer name: a new `consume` replaces it. */
-  readonly #consumers = new Map<string, JetStreamConsumer>();
+  readonly #consumers = new Map<string, JetStreamConsumer | JetStreamOrderedConsumer>();
   #jsm: Promise<JetStreamManager> | undefined;
   #requests: RequestBatcher | undefined;
   #closed = false;
@@ -91,9 +86,16 @@ export class JetStreamLog implements Log {
     return log;
   }
 
-  async ensureTopic(config: TopicConfig): Promise<void> {
+  /** Also takes `serverPartitioning` (nats-server 2.10+): see `JetStreamTopicConfig`. */
+  async ensureTopic(config: JetStreamTopicConfig): Promise<void> {
     this.#assertOpen('ensureTopic');
-    await ensureStream(await this.#manager(), config, this.#options, this.#supportsMetadata());
+    await ensureStream(
+      await this.#manager(),
+      config,
+      this.#options,
+      this.#supportsMetadata(),
+      this.#nc.info?.version ?? '0.0.0',
+    );
     this.#partitions.set(config.subject, config.partitions);
   }
 
@@ -147,23 +149,21 @@ export class JetStreamLog implements Log {
     const previous = this.#closed ? undefined : this.#consumers.get(name);
     // Replaced in this process: end it now rather than when JetStream reports its consumer deleted.
     void previous?.close();
-    const consumer = new JetStreamConsumer(
-      {
-        nc: this.#nc,
-        requests: this.#requestBatcher(),
-        js: this.#js,
-        jsm: () => this.#manager(),
-        options: this.#options,
-        checkPartition: async () => {
-          this.#assertOpen('consume');
-          checkPartition(subject, partition, await this.partitions(subject));
-        },
+    const context: ConsumerContext = {
+      nc: this.#nc,
+      requests: this.#requestBatcher(),
+      js: this.#js,
+      jsm: () => this.#manager(),
+      options: this.#options,
+      checkPartition: async () => {
+        this.#assertOpen('consume');
+        checkPartition(subject, partition, await this.partitions(subject));
       },
-      subject,
-      partition,
-      options,
-      previous?.ready ?? Promise.resolve(),
-    );
+    };
+    const consumer =
+      options.acks === 'none'
+        ? new JetStreamOrderedConsumer(context, subject, partition, options)
+        : new JetStreamConsumer(context, subject, partition, options, previous?.ready ?? Promise.resolve());
     if (!this.#closed) this.#consumers.set(name, consumer);
     return {
       [Symbol.asyncIterator]: () => consumer[Symbol.asyncIterator](),
@@ -275,5 +275,8 @@ function checkConsumerOptions(options: ConsumerOptions): void {
   }
   if (maxAckPending !== undefined && (!Number.isInteger(maxAckPending) || maxAckPending < 1)) {
     throw new RangeError(`maxAckPending must be a positive integer, got ${maxAckPending}`);
+  }
+  if (options.acks !== undefined && options.acks !== 'explicit' && options.acks !== 'none') {
+    throw new RangeError(`acks must be 'explicit' or 'none', got ${String(options.acks)}`);
   }
 }

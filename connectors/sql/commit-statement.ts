@@ -20,6 +20,8 @@ WITH fence AS (
   UPDATE eddy_partitions
      SET watermark = GREATEST(watermark, COALESCE($4::bigint, watermark)),
          event_time_watermark = GREATEST(event_time_watermark, COALESCE($5::bigint, event_time_watermark)),
+         applied_origins = COALESCE($38::jsonb, applied_origins),
+         origin_sequences = COALESCE($39::jsonb, origin_sequences),
          updated_at = now()
    WHERE stage = $1 AND partition = $2 AND epoch = $3
      AND (lease_until IS NULL OR lease_until > now())
@@ -52,10 +54,11 @@ WITH fence AS (
    WHERE EXISTS (SELECT FROM fence)
   ON CONFLICT (actor, key, version) DO UPDATE SET state = excluded.state, recorded_at = now()
 ), outbox AS (
-  INSERT INTO eddy_outbox (stage, partition, msg_id, subject, key, payload, headers, event_time, position)
-  SELECT $1, $2, msg_id, subject, key, payload::jsonb, headers::jsonb, event_time, position
-    FROM unnest($19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::bigint[], $25::bigint[])
-         AS r(msg_id, subject, key, payload, headers, event_time, position)
+  INSERT INTO eddy_outbox (stage, partition, msg_id, subject, key, payload, headers, event_time, position, origin_seq)
+  SELECT $1, $2, msg_id, subject, key, payload::jsonb, headers::jsonb, event_time, position, origin_seq
+    FROM unnest($19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::bigint[], $25::bigint[],
+                $40::bigint[])
+         AS r(msg_id, subject, key, payload, headers, event_time, position, origin_seq)
    WHERE EXISTS (SELECT FROM fence)
   ON CONFLICT (stage, partition, msg_id) DO NOTHING
 ), progress AS (
@@ -124,6 +127,9 @@ export function commitParams(b: PreparedBatch): unknown[] {
     ts.map((x) => x.at),
     p.map((x) => x.timerSerial),
     ts.map((x) => x.serial),
+    b.appliedOrigins === undefined ? null : JSON.stringify(b.appliedOrigins),
+    b.originSequences === undefined ? null : JSON.stringify(b.originSequences),
+    o.map((x) => x.originSeq),
   ];
 }
 

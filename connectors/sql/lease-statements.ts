@@ -16,7 +16,7 @@ VALUES ($1, $2, $3, 1, now() + $4 * interval '1 millisecond')
 ON CONFLICT (stage, partition) DO UPDATE
    SET owner = excluded.owner, epoch = p.epoch + 1, lease_until = excluded.lease_until, updated_at = now()
  WHERE p.lease_until IS NULL OR p.lease_until <= now() OR p.owner = excluded.owner
-RETURNING epoch, watermark, event_time_watermark
+RETURNING epoch, watermark, event_time_watermark, applied_origins, origin_sequences
 `;
 
 /**

@@ -128,4 +128,16 @@ export const migrations: readonly Migration[] = [
          SET timer_serial = GREATEST(eddy_key_progress.timer_serial, excluded.timer_serial);
     `,
   },
+  {
+    version: 4,
+    name: 'origin sequences: downstream stages drop outputs republished after the duplicate window',
+    sql: `
+      -- What this partition applied of each upstream origin, and the last origin
+      -- sequence it gave each destination: both rewritten by the commits that change them.
+      ALTER TABLE eddy_partitions ADD COLUMN applied_origins jsonb NOT NULL DEFAULT '{}';
+      ALTER TABLE eddy_partitions ADD COLUMN origin_sequences jsonb NOT NULL DEFAULT '{}';
+      -- 0: the row has no origin sequence (its destination is not numbered).
+      ALTER TABLE eddy_outbox ADD COLUMN origin_seq bigint NOT NULL DEFAULT 0;
+    `,
+  },
 ];

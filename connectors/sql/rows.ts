@@ -38,6 +38,7 @@ export function outboxRow(stage: string, partition: number, row: SqlRow): Outbox
     headers: row.headers as Readonly<Record<string, string>>,
     eventTime: storedInteger(row.event_time, 'eddy_outbox.event_time'),
     position: storedInteger(row.position, 'eddy_outbox.position'),
+    originSeq: storedInteger(row.origin_seq, 'eddy_outbox.origin_seq'),
   };
 }
 

@@ -8,6 +8,7 @@ import type {
   CommitBatch,
   HeldLease,
   JournalEvent,
+  Json,
   OutboxRow,
   PartitionClaim,
   Snapshot,
@@ -26,7 +27,7 @@ INSERT INTO eddy_partitions AS p (stage, partition, owner, epoch)
 VALUES ($1, $2, $3, 1)
 ON CONFLICT (stage, partition) DO UPDATE
    SET owner = excluded.owner, epoch = p.epoch + 1, lease_until = NULL, updated_at = now()
-RETURNING epoch, watermark, event_time_watermark
+RETURNING epoch, watermark, event_time_watermark, applied_origins, origin_sequences
 `;
 
 /** Snapshot, journal tail and progress in one round trip; `part` tells the rows apart. */
@@ -66,7 +67,7 @@ SELECT key FROM k WHERE key IS NOT NULL
 `;
 
 const OUTBOX_SQL = `
-SELECT msg_id, subject, key, payload, headers, event_time, position
+SELECT msg_id, subject, key, payload, headers, event_time, position, origin_seq
   FROM eddy_outbox WHERE stage = $1 AND partition = $2 ORDER BY position, msg_id
 `;
 
@@ -269,5 +270,7 @@ function claimOf(stage: string, partition: number, owner: string, row: SqlRow): 
     epoch: storedInteger(row.epoch, 'eddy_partitions.epoch'),
     watermark: storedInteger(row.watermark, 'eddy_partitions.watermark'),
     eventTimeWatermark: storedInteger(row.event_time_watermark, 'eddy_partitions.event_time_watermark'),
+    appliedOrigins: (row.applied_origins ?? {}) as Json,
+    originSequences: (row.origin_sequences ?? {}) as Json,
   };
 }

@@ -3,6 +3,7 @@ export { PartitionCountMismatchError } from '../errors/partition-count-mismatch-
 export { PartitionOutOfRangeError } from '../errors/partition-out-of-range-error.ts';
 export { TopicNotFoundError } from '../errors/topic-not-found-error.ts';
 export type {
+  AckMode,
   AppendAck,
   AppendRecord,
   Consumer,

@@ -1,4 +1,4 @@
-import type { Envelope } from '../envelope.ts';
+import type { Envelope, Origin } from '../envelope.ts';
 
 /** A topic of a Log: a fixed number of partitions, each an ordered sequence. */
 export interface TopicConfig {
@@ -18,6 +18,8 @@ export interface AppendRecord {
   readonly eventTime?: number;
   /** Overrides partitioning by key hash. */
   readonly partition?: number;
+  /** Carried to the envelope (see `Envelope.origin`). */
+  readonly origin?: Origin;
 }
 
 export interface AppendAck {
@@ -36,7 +38,24 @@ export interface ConsumerOptions {
   readonly ackWaitMs?: number;
   /** At most this many unacknowledged deliveries are outstanding: the backpressure bound. */
   readonly maxAckPending?: number;
+  /**
+   * `explicit` (default): the log records acks and redelivers what was not
+   * acknowledged within `ackWaitMs`. `none`: an ordered, ack-less read from
+   * `fromSeq` — `ack()` resolves at once without I/O and only frees room under
+   * `maxAckPending` (still the bound on what is buffered), nothing is
+   * redelivered, and `working()` does nothing. For a reader that re-reads from
+   * its own committed position after a restart (a Stage does). JetStream
+   * allows it only on topics with `limits` retention. The durable name then
+   * only replaces an earlier consumer of the same log instance.
+   *
+   * @example
+   * log.consume('orders', 0, { durable: 'totals', fromSeq: watermark + 1, acks: 'none' });
+   */
+  readonly acks?: AckMode;
 }
+
+/** Whether a consumer's acknowledgements are recorded by the log; see `ConsumerOptions.acks`. */
+export type AckMode = 'explicit' | 'none';
 
 /** One delivery of a record to a consumer. */
 export interface Delivery {

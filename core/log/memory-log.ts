@@ -5,6 +5,7 @@ import { PartitionOutOfRangeError } from '../errors/partition-out-of-range-error
 import { TopicNotFoundError } from '../errors/topic-not-found-error.ts';
 import { DedupWindow } from './dedup-window.ts';
 import type { AppendAck, AppendRecord, Consumer, ConsumerOptions, Log, TopicConfig } from './log.ts';
+import { MemoryAcklessConsumer } from './memory-ackless-consumer.ts';
 import { MemoryConsumer } from './memory-consumer.ts';
 import { MemoryPartition } from './memory-partition.ts';
 import { partitionOf } from './partition-of.ts';
@@ -49,7 +50,7 @@ interface Topic {
 export class MemoryLog implements Log {
   readonly #topics = new Map<string, Topic>();
   /** The live consumer per (subject, partition, durable): a new `consume` replaces it. */
-  readonly #consumers = new Map<string, MemoryConsumer>();
+  readonly #consumers = new Map<string, MemoryConsumer | MemoryAcklessConsumer>();
   readonly #now: () => number;
   readonly #payloads = new PayloadSlab();
   #closed = false;
@@ -109,6 +110,7 @@ export class MemoryLog implements Log {
       payload: this.#payloads.copy(record.payload),
       headers: record.headers === undefined ? NO_HEADERS : { ...record.headers },
       partition,
+      ...(record.origin ? { origin: { id: record.origin.id, seq: record.origin.seq } } : {}),
     });
     return { partition, seq, duplicate: false };
   }
@@ -134,6 +136,9 @@ export class MemoryLog implements Log {
     if (!Number.isInteger(maxAckPending) || maxAckPending < 1) {
       throw new RangeError(`maxAckPending must be a positive integer, got ${maxAckPending}`);
     }
+    if (options.acks !== undefined && options.acks !== 'explicit' && options.acks !== 'none') {
+      throw new RangeError(`acks must be 'explicit' or 'none', got ${String(options.acks)}`);
+    }
     const name = `${subject}\u0000${partition}\u0000${options.durable}`;
     let source: MemoryPartition | Error;
     try {
@@ -143,14 +148,13 @@ export class MemoryLog implements Log {
       // Surfaced on iteration, as a remote log can only find out then.
       source = error instanceof Error ? error : new Error(String(error));
     }
-    const consumer = new MemoryConsumer(source, {
-      fromSeq: options.fromSeq,
-      ackWaitMs,
-      maxAckPending,
-      onClose: (closed) => {
-        if (this.#consumers.get(name) === closed) this.#consumers.delete(name);
-      },
-    });
+    const onClose = (closed: Consumer): void => {
+      if (this.#consumers.get(name) === closed) this.#consumers.delete(name);
+    };
+    const consumer =
+      options.acks === 'none'
+        ? new MemoryAcklessConsumer(source, { fromSeq: options.fromSeq, maxAckPending, onClose })
+        : new MemoryConsumer(source, { fromSeq: options.fromSeq, ackWaitMs, maxAckPending, onClose });
     if (!(source instanceof Error)) {
       this.#consumers.get(name)?.close();
       this.#consumers.set(name, consumer);

@@ -41,6 +41,9 @@ export function sink(
                 msgId: row.msgId,
                 headers: row.headers,
                 eventTime: row.eventTime,
+                ...(row.originSeq > 0
+                  ? { origin: { id: `${row.stage}/${row.partition}`, seq: row.originSeq } }
+                  : {}),
               }),
             ),
           );

@@ -1,13 +1,26 @@
+import { AppliedOrigins } from '../dedup/applied-origins.ts';
+import { OriginSequencer } from '../dedup/origin-sequencer.ts';
+import type { Origin } from '../envelope.ts';
 import type { Delivery } from '../log/log.ts';
+import { partitionOf } from '../log/partition-of.ts';
 import type {
   CommitBatch,
   JournalEvent,
+  Json,
   KeyProgress,
   OutboxRow,
   Snapshot,
   TimerRow,
 } from '../store/store.ts';
 import type { Unit } from './unit.ts';
+
+/** Numbers outputs per destination partition; without it (or for other subjects) outputs carry no origin. */
+export interface OriginNumbering {
+  /** Partitions of the subjects outputs go to. */
+  readonly partitionsOf: (subject: string) => number | undefined;
+  readonly sequences: Json;
+  readonly applied: Json;
+}
 
 export interface TakenBatch {
   readonly batch: CommitBatch;
@@ -23,11 +36,29 @@ export class CommitBuffer {
   #nextPosition: number;
   readonly #stage: string;
   readonly #partition: number;
+  readonly #partitionsOf: (subject: string) => number | undefined;
+  readonly #sequencer: OriginSequencer;
+  /** Origins of inputs in committed or taken batches: what the partition applied. */
+  readonly #applied: AppliedOrigins;
 
-  constructor(stage: string, partition: number, firstPosition: number) {
+  constructor(stage: string, partition: number, firstPosition: number, numbering?: OriginNumbering) {
     this.#stage = stage;
     this.#partition = partition;
     this.#nextPosition = firstPosition;
+    this.#partitionsOf = numbering?.partitionsOf ?? (() => undefined);
+    this.#sequencer = OriginSequencer.fromJson(numbering?.sequences);
+    this.#applied = AppliedOrigins.fromJson(numbering?.applied);
+  }
+
+  /** Records that an input with this origin is in the next batch. */
+  applied(origin: Origin): void {
+    this.#applied.add(origin.id, origin.seq);
+  }
+
+  #originSeq(subject: string, key: string): number {
+    const partitions = this.#partitionsOf(subject);
+    if (partitions === undefined) return 0;
+    return this.#sequencer.next(`${subject}/${partitionOf(key, partitions)}`);
   }
 
   get size(): number {
@@ -53,7 +84,13 @@ export class CommitBuffer {
       for (const e of unit.events) events.push(e);
       if (unit.snapshot) snapshots.push(unit.snapshot);
       for (const o of unit.outputs) {
-        outbox.push({ ...o, stage: this.#stage, partition: this.#partition, position: this.#nextPosition++ });
+        outbox.push({
+          ...o,
+          stage: this.#stage,
+          partition: this.#partition,
+          position: this.#nextPosition++,
+          originSeq: this.#originSeq(o.subject, o.key),
+        });
       }
       for (const d of unit.deliveries) deliveries.push(d);
       if (unit.inputSeq !== undefined || unit.timerSerial !== undefined) {
@@ -88,6 +125,8 @@ export class CommitBuffer {
         timersDeleted,
         watermark,
         eventTimeWatermark,
+        ...(this.#applied.changed ? { appliedOrigins: this.#applied.toJson() } : {}),
+        ...(this.#sequencer.changed ? { originSequences: this.#sequencer.toJson() } : {}),
       },
       outbox,
       deliveries,

@@ -1,5 +1,6 @@
 import type { ActorDefinition, ActorEvent, Decision, FiredTimer } from '../actor/actor-definition.ts';
 import { makeUpcaster } from '../actor/upcast.ts';
+import { AppliedOrigins } from '../dedup/applied-origins.ts';
 import { FencedError } from '../errors/fenced-error.ts';
 import type { Delivery } from '../log/log.ts';
 import { type Logger, silentLogger } from '../logger.ts';
@@ -62,6 +63,8 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
   readonly #timers: TimerIndex;
   readonly #tracker: WatermarkTracker;
   readonly #buffer: CommitBuffer;
+  /** Origins of inputs applied, committed or in flight: a second record with one is a republish. */
+  readonly #taken: AppliedOrigins;
   readonly #upcast: ReturnType<typeof makeUpcaster>;
   readonly #heldAcks = new Map<number, Delivery[]>();
   readonly #signals: InProgressSignals;
@@ -100,7 +103,12 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     this.#tracker = new WatermarkTracker(start.claim.watermark, start.claim.eventTimeWatermark);
     this.#committedWatermark = start.claim.watermark;
     this.#eventClock = start.claim.eventTimeWatermark;
-    this.#buffer = new CommitBuffer(options.stage, start.claim.partition, start.firstPosition);
+    this.#buffer = new CommitBuffer(options.stage, start.claim.partition, start.firstPosition, {
+      partitionsOf: options.outputPartitions ?? (() => undefined),
+      sequences: start.claim.originSequences,
+      applied: start.claim.appliedOrigins,
+    });
+    this.#taken = AppliedOrigins.fromJson(start.claim.appliedOrigins);
     this.#upcast = makeUpcaster(def.upcasters, def.eventVersions);
     this.#signals = new InProgressSignals(options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS, this.#log);
     // Timers that came due while nobody owned the partition fire first.
@@ -262,6 +270,16 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     const delivery = task.delivery;
     const env = delivery.envelope;
     if (env.seq <= slot.lastApplied && this.#options.mutation !== 'no-dedup') {
+      this.#finish(slot, task, emptyUnit(slot.key, env.seq, delivery));
+      return undefined;
+    }
+    // An upstream stage's output seen before under another seq: republished after the log's
+    // duplicate window (the original of the same key ran first: one key runs in order).
+    if (
+      env.origin &&
+      !this.#taken.add(env.origin.id, env.origin.seq) &&
+      this.#options.mutation !== 'no-dedup'
+    ) {
       this.#finish(slot, task, emptyUnit(slot.key, env.seq, delivery));
       return undefined;
     }
@@ -512,6 +530,8 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
   /** Ends a task: records its unit, marks its input done, and schedules a commit. */
   #finish(slot: KeySlot<S>, task: Task, unit: Unit | undefined): void {
     if (this.#failed) return;
+    if (unit && task.kind === 'input' && task.delivery.envelope.origin)
+      this.#buffer.applied(task.delivery.envelope.origin);
     slot.steps.delete(taskId(task));
     if (unit) {
       if (unit.inputSeq !== undefined && unit.inputSeq > slot.lastApplied) slot.lastApplied = unit.inputSeq;

@@ -29,6 +29,12 @@ export interface RuntimeOptions<I> {
    * 30 000 ms, as the logs default.
    */
   readonly ackWaitMs?: number;
+  /**
+   * Partitions of an output subject, to number outputs per destination
+   * partition for downstream deduplication (see `Envelope.origin`); undefined
+   * for a subject leaves its outputs unnumbered.
+   */
+  readonly outputPartitions?: (subject: string) => number | undefined;
   /** How often processing-time timers are checked. Default 100 ms. */
   readonly timerTickMs?: number;
   readonly clock?: () => number;

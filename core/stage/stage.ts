@@ -52,6 +52,7 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
   #stopping = false;
   readonly #store: Store;
   readonly #metrics: StageMetrics | undefined;
+  #outputPartitions = 1;
 
   constructor(options: StageOptions<S, I, E, O>) {
     this.#options = options;
@@ -92,6 +93,7 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
     const outputPartitions = this.#options.outputPartitions ?? inputPartitions;
     if (output !== undefined) await log.ensureTopic({ subject: output, partitions: outputPartitions });
     await log.ensureTopic({ subject: this.deadLetterSubject, partitions: outputPartitions });
+    this.#outputPartitions = outputPartitions;
     const fixed = this.#options.partitions;
     for (const p of fixed ?? []) {
       if (!Number.isInteger(p) || p < 0 || p >= inputPartitions) {
@@ -219,6 +221,9 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
         deadLetterSubject: this.deadLetterSubject,
         decode: o.decode ?? jsonDecoder(o.schema),
         onCommit: (p, watermark) => this.#committed(p, watermark),
+        // Outputs are numbered per destination partition, so downstream stages can drop republished ones.
+        outputPartitions: (subject) =>
+          subject === o.output || subject === this.deadLetterSubject ? this.#outputPartitions : undefined,
         ...optional(o),
       }),
       sink(o.log, this.#store),

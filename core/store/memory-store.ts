@@ -9,6 +9,7 @@ import type {
   CommitBatch,
   HeldLease,
   JournalEvent,
+  Json,
   OutboxRow,
   PartitionClaim,
   Snapshot,
@@ -23,7 +24,11 @@ interface Ownership {
   readonly leaseUntil: number | undefined;
   readonly watermark: number;
   readonly eventTimeWatermark: number;
+  readonly appliedOrigins: Json;
+  readonly originSequences: Json;
 }
+
+const NO_ORIGINS: Json = Object.freeze({});
 
 interface Progress {
   readonly seq: number;
@@ -86,6 +91,8 @@ export class MemoryStore implements Store {
       leaseUntil: undefined,
       watermark: previous?.watermark ?? 0,
       eventTimeWatermark: previous?.eventTimeWatermark ?? 0,
+      appliedOrigins: previous?.appliedOrigins ?? NO_ORIGINS,
+      originSequences: previous?.originSequences ?? NO_ORIGINS,
     };
     this.#partitions.set(id, next);
     return claimOf(stage, partition, next);
@@ -113,6 +120,8 @@ export class MemoryStore implements Store {
       leaseUntil: now + leaseMs,
       watermark: previous?.watermark ?? 0,
       eventTimeWatermark: previous?.eventTimeWatermark ?? 0,
+      appliedOrigins: previous?.appliedOrigins ?? NO_ORIGINS,
+      originSequences: previous?.originSequences ?? NO_ORIGINS,
     };
     this.#partitions.set(id, next);
     return claimOf(stage, partition, next);
@@ -209,6 +218,10 @@ export class MemoryStore implements Store {
         ownership.eventTimeWatermark,
         b.eventTimeWatermark ?? Number.MIN_SAFE_INTEGER,
       ),
+      appliedOrigins:
+        b.appliedOrigins === undefined ? ownership.appliedOrigins : frozenJson(b.appliedOrigins),
+      originSequences:
+        b.originSequences === undefined ? ownership.originSequences : frozenJson(b.originSequences),
     });
   }
 
@@ -354,6 +367,7 @@ export class MemoryStore implements Store {
           headers: Object.freeze({ ...o.headers }),
           eventTime: n(o.eventTime),
           position: n(o.position),
+          originSeq: n(o.originSeq),
         }),
       );
     }
@@ -401,6 +415,8 @@ function claimOf(stage: string, partition: number, o: Ownership): PartitionClaim
     epoch: o.epoch,
     watermark: o.watermark,
     eventTimeWatermark: o.eventTimeWatermark,
+    appliedOrigins: o.appliedOrigins,
+    originSequences: o.originSequences,
   });
 }
 

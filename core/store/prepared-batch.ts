@@ -1,7 +1,7 @@
 import { JournalConflictError } from '../errors/journal-conflict-error.ts';
 import { UnstorableValueError } from '../errors/unstorable-value-error.ts';
 import { checkHeaders, checkInt32, checkInteger, checkJson, checkText, checkTime } from './storable.ts';
-import type { CommitBatch, JournalEvent, KeyProgress, OutboxRow, Snapshot, TimerRow } from './store.ts';
+import type { CommitBatch, JournalEvent, Json, KeyProgress, OutboxRow, Snapshot, TimerRow } from './store.ts';
 
 export type TimerId = Pick<TimerRow, 'actor' | 'key' | 'name'>;
 
@@ -28,6 +28,8 @@ export interface PreparedBatch {
   readonly timersDeleted: readonly TimerId[];
   readonly watermark: number | undefined;
   readonly eventTimeWatermark: number | undefined;
+  readonly appliedOrigins: Json | undefined;
+  readonly originSequences: Json | undefined;
 }
 
 /** Separator of composite map keys: checked text never holds NUL. */
@@ -97,6 +99,7 @@ export function prepareBatch(batch: CommitBatch): PreparedBatch {
     checkHeaders(o.headers, `${at}.headers`);
     checkTime(o.eventTime, `${at}.eventTime`);
     checkInteger(o.position, `${at}.position`, Number.MIN_SAFE_INTEGER);
+    checkInteger(o.originSeq, `${at}.originSeq`, 0);
     if (!outbox.has(o.msgId)) outbox.set(o.msgId, o);
   });
 
@@ -152,5 +155,13 @@ export function prepareBatch(batch: CommitBatch): PreparedBatch {
     timersDeleted: [...deleted.values()],
     watermark,
     eventTimeWatermark,
+    appliedOrigins:
+      batch.appliedOrigins === undefined
+        ? undefined
+        : checkJson(batch.appliedOrigins, 'batch.appliedOrigins'),
+    originSequences:
+      batch.originSequences === undefined
+        ? undefined
+        : checkJson(batch.originSequences, 'batch.originSequences'),
   };
 }

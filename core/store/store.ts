@@ -37,6 +37,12 @@ export interface OutboxRow {
   readonly eventTime: number;
   /** Publish order within the partition. */
   readonly position: number;
+  /**
+   * Sequence of this output among the partition's outputs to the same
+   * destination partition (1, 2, 3, ...), which downstream stages deduplicate
+   * by; 0 when the destination is not numbered.
+   */
+  readonly originSeq: number;
 }
 
 /** A timer kept as state: (actor, key, name) is unique. */
@@ -84,6 +90,10 @@ export interface CommitBatch {
   readonly watermark?: number;
   /** Highest input event time at or below the watermark. */
   readonly eventTimeWatermark?: number;
+  /** Replaces the partition's applied origin sequences (see `AppliedOrigins`). Omit to leave them. */
+  readonly appliedOrigins?: Json;
+  /** Replaces the partition's last origin sequence per destination (see `OriginSequencer`). Omit to leave them. */
+  readonly originSequences?: Json;
 }
 
 /** The partition's ownership as a claim returns it. */
@@ -95,6 +105,10 @@ export interface PartitionClaim {
   readonly epoch: number;
   readonly watermark: number;
   readonly eventTimeWatermark: number;
+  /** What the partition applied of each upstream origin, as committed. */
+  readonly appliedOrigins: Json;
+  /** The partition's last origin sequence per destination, as committed. */
+  readonly originSequences: Json;
 }
 
 /** A partition's lease as `renew` names it. */

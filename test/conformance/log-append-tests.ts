@@ -28,6 +28,21 @@ export function appendTests(s: LogSuite): void {
       }
     });
 
+    it('carries an origin to the envelope, and none when there is none', async () => {
+      const subject = topic('origin');
+      await s.log.ensureTopic({ subject, partitions: 1 });
+      await s.log.append(subject, {
+        key: 'a',
+        payload: bytes('1'),
+        msgId: 'o1',
+        origin: { id: 'up/3', seq: 17 },
+      });
+      await s.log.append(subject, { key: 'a', payload: bytes('2'), msgId: 'o2' });
+      const stored = await readAll(subject, 0);
+      expect(stored.map((e) => e.origin)).toEqual([{ id: 'up/3', seq: 17 }, undefined]);
+      expect(stored[0]?.headers).toEqual({});
+    });
+
     it('honours an explicit partition over the key hash', async () => {
       const subject = topic('explicit');
       await s.log.ensureTopic({ subject, partitions: 3 });

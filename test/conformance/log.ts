@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import { ackTests } from './log-ack-tests.ts';
+import { acklessTests } from './log-ackless-tests.ts';
 import { appendTests } from './log-append-tests.ts';
 import { consumeTests } from './log-consume-tests.ts';
 import { dedupTests } from './log-dedup-tests.ts';
@@ -52,6 +53,7 @@ export function logConformance(
     readTests(suite);
     consumeTests(suite);
     ackTests(suite);
+    acklessTests(suite);
     propertyTests(suite);
   });
 }

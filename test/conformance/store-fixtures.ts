@@ -63,6 +63,7 @@ export function outboxRow(
     headers: { 'x-msg': msgId },
     eventTime: 1_700_000_000_000 + position,
     position,
+    originSeq: Math.max(position, 0),
   };
 }
 

@@ -24,7 +24,16 @@ export function leaseTests(ctx: LeaseTestContext): void {
       const store = ctx.store();
       const stage = ctx.stage();
       const a = await store.acquire(stage, 0, 'a', 60_000);
-      expect(a).toEqual({ stage, partition: 0, owner: 'a', epoch: 1, watermark: 0, eventTimeWatermark: 0 });
+      expect(a).toEqual({
+        stage,
+        partition: 0,
+        owner: 'a',
+        epoch: 1,
+        watermark: 0,
+        eventTimeWatermark: 0,
+        appliedOrigins: {},
+        originSequences: {},
+      });
       expect(await store.acquire(stage, 0, 'b', 60_000)).toBeUndefined();
       // The same owner (an instance restarted under its name) takes it again, fencing its former life.
       const again = await store.acquire(stage, 0, 'a', 60_000);

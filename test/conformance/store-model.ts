@@ -107,6 +107,8 @@ export function modelProperty(
           epoch: m.epoch,
           watermark: m.watermark,
           eventTimeWatermark: m.eventTimeWatermark,
+          appliedOrigins: {},
+          originSequences: {},
         });
       } else if (o.kind === 'delete') {
         await s.deleteOutbox(

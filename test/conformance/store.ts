@@ -124,6 +124,8 @@ export function storeConformance(
           epoch: 1,
           watermark: 0,
           eventTimeWatermark: 0,
+          appliedOrigins: {},
+          originSequences: {},
         });
       });
 
@@ -138,6 +140,8 @@ export function storeConformance(
           epoch: 2,
           watermark: 5,
           eventTimeWatermark: 1_000,
+          appliedOrigins: {},
+          originSequences: {},
         });
         expect((await store.claim(stage, 0, 'b')).epoch).toBe(3);
       });
@@ -267,6 +271,29 @@ export function storeConformance(
     });
 
     leaseTests({ store: () => store, stage: () => stage, actor: () => actor, timeout });
+
+    describe('origins', () => {
+      it('keeps the applied origins and origin sequences a commit gives, across claims', {
+        timeout,
+      }, async () => {
+        const a = await store.claim(stage, 0, 'a');
+        expect([a.appliedOrigins, a.originSequences]).toEqual([{}, {}]);
+        const applied = { 'up/0': [41, 43], 'up/1': [7] };
+        const sequences = { 'out/0': 12, 'out/1': 3 };
+        await store.commit({ ...emptyBatch(a), appliedOrigins: applied, originSequences: sequences });
+        // Omitted: left as they are.
+        await store.commit({ ...emptyBatch(a), watermark: 2 });
+        const b = await store.claim(stage, 0, 'b');
+        expect([b.appliedOrigins, b.originSequences]).toEqual([applied, sequences]);
+        const leased = await store.acquire(`${stage}-leased`, 0, 'a', 60_000);
+        expect(leased?.appliedOrigins).toEqual({});
+        // A fenced commit changes nothing.
+        await expect(
+          store.commit({ ...emptyBatch(a), appliedOrigins: { 'x/0': [1] }, originSequences: {} }),
+        ).rejects.toBeInstanceOf(FencedError);
+        expect((await store.claim(stage, 0, 'c')).appliedOrigins).toEqual(applied);
+      });
+    });
 
     describe('journal', () => {
       it('returns the events in version order, from a version on', { timeout }, async () => {

@@ -73,6 +73,7 @@ describe('source, actor and sink composed by hand', () => {
           key: 'k',
           payload: { leftover: true },
           headers: {},
+          originSeq: 0,
           eventTime: 0,
           position: 7,
         },

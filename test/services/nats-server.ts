@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findNatsServer } from './binaries.ts';
 import { ServiceUnavailableError } from './errors.ts';
@@ -23,13 +24,23 @@ const START_ATTEMPTS = 3;
  */
 export class NatsServer {
   readonly readyTimeoutMs: number;
+  /** Extra nats-server configuration (its config file syntax), e.g. a `mappings` block. */
+  readonly config: string | undefined;
   #dir: ServiceDir | undefined;
   #process: ServerProcess | undefined;
   #port: number | undefined;
   #storeDir: string | undefined;
 
-  constructor(options: { readonly readyTimeoutMs?: number } = {}) {
+  /**
+   * `config`: extra configuration in nats-server's config file syntax, loaded
+   * with `-c`; the command-line settings (address, ports, JetStream) win over it.
+   *
+   * @example
+   * new NatsServer({ config: 'mappings = { "orders.in.*": "orders.{{partition(4,1)}}" }' });
+   */
+  constructor(options: { readonly readyTimeoutMs?: number; readonly config?: string } = {}) {
     this.readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
+    this.config = options.config;
   }
 
   /** The client URL, e.g. nats://127.0.0.1:41234; stable across restarts. */
@@ -107,6 +118,11 @@ export class NatsServer {
     const monitorPort = await freePort();
     const args = ['-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort)];
     args.push('-js', '-sd', storeDir, '-n', `eddy-test-${port}`);
+    if (this.config !== undefined) {
+      const file = join(this.#serviceDir().path, 'nats-server.conf');
+      writeFileSync(file, this.config);
+      args.push('-c', file);
+    }
     const server = await ServerProcess.spawn({
       command: binary,
       args,

@@ -1,0 +1,106 @@
+import OpenAI from 'openai';
+import type { Logger } from '../../core/logger.ts';
+import { BadResponse } from './bad-response.ts';
+import { callSite } from './call-site.ts';
+import type { ChatModel, ChatRequest, ChatResponse } from './chat-model.ts';
+import { fromOpenAI, openaiMessages, openaiTools } from './openai-messages.ts';
+import { redact } from './redact.ts';
+import type { ResolvedModel } from './resolve-model.ts';
+import { callWithRetries } from './retry.ts';
+import { sdkFailure } from './sdk-failure.ts';
+
+/** `top_k` is not OpenAI's; Ollama, vLLM and DashScope take it in the body. */
+type Extra = { top_k?: number };
+
+/**
+ * OpenAI Chat Completions through the `openai` SDK, for OpenAI itself and
+ * for compatible servers (Ollama, vLLM, DashScope, any base URL). The
+ * dialects differ in two fields: OpenAI takes `max_completion_tokens` and no
+ * `top_k`; compatible servers take `max_tokens` and `top_k`. The SDK's own
+ * retries are off: our loop retries, the same way for every provider.
+ */
+export class OpenAIModel implements ChatModel {
+  readonly id: string;
+  readonly offline = false;
+  readonly #resolved: ResolvedModel;
+  readonly #client: OpenAI;
+  readonly #logger: Logger;
+
+  constructor(resolved: ResolvedModel, logger: Logger) {
+    this.id = resolved.id;
+    this.#resolved = resolved;
+    this.#logger = logger;
+    const foreign = resolved.wire !== 'openai';
+    this.#client = new OpenAI({
+      apiKey: resolved.apiKey,
+      baseURL: resolved.baseURL,
+      timeout: resolved.timeoutMs,
+      maxRetries: 0,
+      defaultHeaders: { ...resolved.headers },
+      // OPENAI_ORG_ID / OPENAI_PROJECT_ID mean something to OpenAI only.
+      ...(foreign ? { organization: null, project: null } : {}),
+    });
+  }
+
+  chat(request: ChatRequest): Promise<ChatResponse> {
+    const resolved = this.#resolved;
+    const body = this.#body(request);
+    const structured = request.responseFormat !== undefined;
+    return callWithRetries(
+      callSite(resolved),
+      resolved.retry,
+      this.#logger,
+      request.signal,
+      async () => {
+        const raw: unknown = await this.#client.chat.completions.create(body, {
+          timeout: resolved.timeoutMs,
+          maxRetries: 0,
+          ...(request.signal === undefined ? {} : { signal: request.signal }),
+        });
+        const response = fromOpenAI(raw, resolved.provider, resolved.model, structured);
+        if ('error' in response) throw new BadResponse(response.error);
+        return response;
+      },
+      (error) =>
+        error instanceof BadResponse
+          ? { kind: 'bad_response', detail: redact(error.message, resolved.secrets) }
+          : sdkFailure(error, OpenAI, resolved.secrets, request.signal),
+    );
+  }
+
+  #body(request: ChatRequest): OpenAI.ChatCompletionCreateParamsNonStreaming & Extra {
+    const p = { ...this.#resolved.defaults, ...request.parameters };
+    const openai = this.#resolved.wire === 'openai';
+    const format = request.responseFormat;
+    return {
+      model: this.#resolved.model,
+      messages: openaiMessages(request.messages),
+      ...(request.tools === undefined || request.tools.length === 0
+        ? {}
+        : { tools: openaiTools(request.tools) }),
+      ...(p.temperature === undefined ? {} : { temperature: p.temperature }),
+      ...(p.topP === undefined ? {} : { top_p: p.topP }),
+      ...(p.topK === undefined || openai ? {} : { top_k: p.topK }),
+      ...(p.maxTokens === undefined
+        ? {}
+        : openai
+          ? { max_completion_tokens: p.maxTokens }
+          : { max_tokens: p.maxTokens }),
+      ...(p.stop === undefined || p.stop.length === 0 ? {} : { stop: [...p.stop] }),
+      ...(format === undefined
+        ? {}
+        : {
+            response_format: {
+              type: 'json_schema',
+              json_schema: { name: schemaName(format.name), schema: { ...format.schema } },
+            },
+          }),
+    };
+  }
+}
+
+/** OpenAI wants `^[a-zA-Z0-9_-]{1,64}$`. */
+function schemaName(name: string): string {
+  const cleaned = name.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 64);
+  return cleaned === '' ? 'answer' : cleaned;
+}
