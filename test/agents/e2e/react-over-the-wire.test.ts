@@ -108,10 +108,13 @@ describe('ReAct agent over the providers’ wire protocols, with typed and MCP t
       expect(outputs).toEqual([
         expect.objectContaining({ type: 'answer', runId: 'r1', answer: { sum: 5, echoed: 'hi' }, steps: 2 }),
       ]);
-      const [first, second] = server.requests.map((r) => r.body as Record<string, unknown>);
-      expect((first?.tools as { name: string }[]).map((t) => t.name).sort()).toEqual(['add', 'mcp_echo']);
+      const [first, second] = server.requests.map(
+        (r) => r.body as { tools: { name: string }[]; messages: { role: string; content: unknown }[] },
+      );
+      if (!first || !second) throw new Error('expected two requests');
+      expect(first.tools.map((t) => t.name).sort()).toEqual(['add', 'mcp_echo']);
       // The tool results went back in one user turn, by tool_use id.
-      const last = (second?.messages as { role: string; content: unknown }[]).at(-1);
+      const last = second.messages.at(-1);
       expect(last?.role).toBe('user');
       const results = last?.content as { type: string; tool_use_id: string; content: unknown }[];
       expect(results.map((r) => [r.type, r.tool_use_id])).toEqual([

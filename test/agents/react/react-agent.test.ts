@@ -74,7 +74,9 @@ describe('ReAct agent', () => {
     expect((await h.outputs())[0]).toMatchObject({ type: 'answer', answer: { status: 'bad-args', temp: 0 } });
     const toolMessage = toolMessages(model.requests[1] ?? { messages: [] })[0];
     expect(toolMessage).toMatchObject({ role: 'tool', isError: true, name: 'lookup' });
-    expect(toolMessage?.content).toContain('invalid_input: the arguments of tool "lookup" are not valid JSON');
+    expect(toolMessage?.content).toContain(
+      'invalid_input: the arguments of tool "lookup" are not valid JSON',
+    );
   });
 
   it('ends a run that never answers with a step_limit error output, and the key goes on', async () => {
