@@ -16,7 +16,8 @@ import type { StageOptions } from './stage-options.ts';
 interface Running {
   readonly epoch: number;
   readonly subscription: Subscription;
-  readonly stop$: Subject<void>;
+  /** Ends the input and lets the work accepted so far commit. */
+  readonly drain: () => void;
   readonly done: Promise<void>;
 }
 
@@ -183,7 +184,7 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
     this.#restarts.delete(partition);
     const running = this.#running.get(partition);
     if (!running) return;
-    running.stop$.next();
+    running.drain();
     await running.done;
     if (this.#running.get(partition) === running) this.#running.delete(partition);
   }
@@ -202,6 +203,11 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
       'partition claimed',
     );
     const stop$ = new Subject<void>();
+    let draining = false;
+    const drain = (): void => {
+      draining = true;
+      stop$.next();
+    };
     let settle: () => void = () => {};
     const done = new Promise<void>((resolve) => {
       settle = resolve;
@@ -234,9 +240,16 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
         settle();
         this.#failed(partition, error);
       },
-      complete: () => settle(),
+      complete: () => {
+        settle();
+        // Completing without a drain means the input ended under us: its consumer was taken
+        // over or lost. Take the partition again (a new epoch) or let its new owner have it.
+        if (!draining && !this.#stopping) {
+          this.#failed(partition, new Error(`input consumer of partition ${partition} ended unexpectedly`));
+        }
+      },
     });
-    this.#running.set(partition, { epoch: claim.epoch, subscription, stop$, done });
+    this.#running.set(partition, { epoch: claim.epoch, subscription, drain, done });
     this.#changed('started');
   }
 
