@@ -37,9 +37,12 @@ describe('exactly once under faults (memory log, memory store)', () => {
       { numRuns: propertyRuns() },
     );
     // The schedule must really hit the runs; a property over faults that never fire proves nothing.
-    expect(injected.crashes).toBeGreaterThan(injected.runs / 4);
-    expect(injected.duplicates).toBeGreaterThan(injected.runs / 4);
-    expect(injected.newInstances).toBeGreaterThan(injected.runs / 4);
+    // Each kind lands about 0.25-0.3 times per run on average (one kind of seven, two faults per run,
+    // some aimed past the end); an eighth of the runs leaves room for chance and still fails an
+    // injector that stopped firing.
+    expect(injected.crashes).toBeGreaterThan(injected.runs / 8);
+    expect(injected.duplicates).toBeGreaterThan(injected.runs / 8);
+    expect(injected.newInstances).toBeGreaterThan(injected.runs / 8);
   }, 300_000);
 
   it('every input yields its outputs once: one output per add, one per fired timer', async () => {
