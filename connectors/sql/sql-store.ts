@@ -2,7 +2,7 @@ import { FencedError } from '../../core/errors/fenced-error.ts';
 import { JournalConflictError } from '../../core/errors/journal-conflict-error.ts';
 import { StoreClosedError } from '../../core/errors/store-closed-error.ts';
 import { prepareBatch } from '../../core/store/prepared-batch.ts';
-import { checkInt32, checkText } from '../../core/store/storable.ts';
+import { checkInt32, checkLeaseMs, checkText } from '../../core/store/storable.ts';
 import type {
   ActorRecord,
   CommitBatch,
@@ -117,7 +117,7 @@ export class SqlStore implements Store {
   ): Promise<PartitionClaim | undefined> {
     this.#open('acquire');
     checkOwnership(stage, partition, owner);
-    checkLease(leaseMs);
+    checkLeaseMs(leaseMs);
     const [row] = await this.#driver.query(ACQUIRE_SQL, [stage, partition, owner, leaseMs]);
     return row ? claimOf(stage, partition, owner, row) : undefined;
   }
@@ -129,7 +129,7 @@ export class SqlStore implements Store {
     leaseMs: number,
   ): Promise<readonly number[]> {
     this.#open('renew');
-    checkLease(leaseMs);
+    checkLeaseMs(leaseMs);
     if (leases.length === 0) return [];
     const rows = await this.#driver.query(RENEW_SQL, [
       stage,
@@ -150,8 +150,7 @@ export class SqlStore implements Store {
     this.#open('members');
     checkText(stage, 'stage');
     checkText(owner, 'owner');
-    if (!Number.isInteger(leaseMs) || leaseMs < 0)
-      throw new RangeError(`leaseMs must be an integer >= 0, got ${leaseMs}`);
+    checkLeaseMs(leaseMs, true);
     const rows = await this.#driver.query(MEMBERS_SQL, [stage, owner, leaseMs]);
     return rows.map((r) => String(r.owner));
   }
@@ -255,11 +254,6 @@ function checkOwnership(stage: string, partition: number, owner: string): void {
   checkText(stage, 'stage');
   checkInt32(partition, 'partition', 0);
   checkText(owner, 'owner');
-}
-
-function checkLease(leaseMs: number): void {
-  if (!Number.isInteger(leaseMs) || leaseMs < 1)
-    throw new RangeError(`leaseMs must be an integer >= 1, got ${leaseMs}`);
 }
 
 function claimOf(stage: string, partition: number, owner: string, row: SqlRow): PartitionClaim {

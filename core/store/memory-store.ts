@@ -3,7 +3,7 @@ import { JournalConflictError } from '../errors/journal-conflict-error.ts';
 import { StoreClosedError } from '../errors/store-closed-error.ts';
 import { compareCodePoints } from './code-point-order.ts';
 import { type PreparedBatch, prepareBatch } from './prepared-batch.ts';
-import { checkInt32, checkText, frozenJson } from './storable.ts';
+import { checkInt32, checkLeaseMs, checkText, frozenJson } from './storable.ts';
 import type {
   ActorRecord,
   CommitBatch,
@@ -108,7 +108,7 @@ export class MemoryStore implements Store {
     checkText(stage, 'stage');
     checkInt32(partition, 'partition', 0);
     checkText(owner, 'owner');
-    checkLease(leaseMs);
+    checkLeaseMs(leaseMs);
     const id = stage + SEP + partition;
     const previous = this.#partitions.get(id);
     const now = Date.now();
@@ -134,7 +134,7 @@ export class MemoryStore implements Store {
     leaseMs: number,
   ): Promise<readonly number[]> {
     this.#open('renew');
-    checkLease(leaseMs);
+    checkLeaseMs(leaseMs);
     const renewed: number[] = [];
     for (const lease of leases) {
       const id = stage + SEP + lease.partition;
@@ -158,8 +158,7 @@ export class MemoryStore implements Store {
     this.#open('members');
     checkText(stage, 'stage');
     checkText(owner, 'owner');
-    if (!Number.isInteger(leaseMs) || leaseMs < 0)
-      throw new RangeError(`leaseMs must be an integer >= 0, got ${leaseMs}`);
+    checkLeaseMs(leaseMs, true);
     let members = this.#members.get(stage);
     if (!members) {
       members = new Map();
@@ -418,9 +417,4 @@ function claimOf(stage: string, partition: number, o: Ownership): PartitionClaim
     appliedOrigins: o.appliedOrigins,
     originSequences: o.originSequences,
   });
-}
-
-function checkLease(leaseMs: number): void {
-  if (!Number.isInteger(leaseMs) || leaseMs < 1)
-    throw new RangeError(`leaseMs must be an integer >= 1, got ${leaseMs}`);
 }

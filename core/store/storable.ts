@@ -163,3 +163,10 @@ export function frozenJson(value: Json): Json {
   // fromEntries defines own properties, so a "__proto__" key stays data.
   return Object.freeze(Object.fromEntries(entries));
 }
+
+/** A lease length in milliseconds: a positive integer (0 too where it means "end now"). */
+export function checkLeaseMs(leaseMs: number, allowZero = false): void {
+  if (!Number.isInteger(leaseMs) || leaseMs < (allowZero ? 0 : 1)) {
+    throw new RangeError(`leaseMs must be an integer >= ${allowZero ? 0 : 1}, got ${leaseMs}`);
+  }
+}
