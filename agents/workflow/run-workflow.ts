@@ -1,7 +1,7 @@
 import type { ActorContext } from '../../core/actor/actor-context.ts';
 import type { Json } from '../../core/store/store.ts';
 import type { ChatMessage, ChatResponse } from '../models/chat-model.ts';
-import type { ToolResult } from '../tools/tool.ts';
+import type { Tool, ToolResult } from '../tools/tool.ts';
 import type { BuiltinEvent, WorkflowMessage } from './builtin-events.ts';
 import type { WorkflowSettings } from './workflow-agent.ts';
 import type { WorkflowContext } from './workflow-context.ts';
@@ -176,13 +176,25 @@ async function chat<Ev extends { readonly type: string }, Out extends Json>(
     return tool.definition;
   });
   const messages = request.messages.map(toChatMessage);
-  const answer = await ctx.run(
-    `chat:${name}`,
-    async () =>
-      JSON.parse(
-        JSON.stringify(await model.chat({ messages, ...(tools.length > 0 ? { tools } : {}) })),
-      ) as Json,
-  );
+  const answer = await ctx.run(`chat:${name}`, async (step) => {
+    const started = performance.now();
+    const response = await model.chat({ messages, ...(tools.length > 0 ? { tools } : {}) });
+    const json = JSON.parse(JSON.stringify(response)) as Json;
+    settings.trace?.({
+      kind: 'model',
+      agent: settings.name,
+      key: ctx.key,
+      runId: ctx.input?.id ?? '',
+      step: 0,
+      stepId: step.id,
+      messages: JSON.parse(JSON.stringify(messages)) as Json,
+      answer: json,
+      ms: Math.round(performance.now() - started),
+      inputTokens: response.usage.inputTokens,
+      outputTokens: response.usage.outputTokens,
+    });
+    return json;
+  });
   return answer as unknown as ChatResponse;
 }
 
@@ -228,16 +240,38 @@ async function runTool<Ev extends { readonly type: string }, Out extends Json>(
 ): Promise<BuiltinEvent> {
   const tool = settings.tools.get(request.tool);
   const result = (await ctx.run(`tool:${request.tool}`, async (step): Promise<Json> => {
-    if (!tool)
-      return { ok: false, error: { kind: 'unknown_tool', message: `there is no tool "${request.tool}"` } };
-    try {
-      return (await tool.call(request.input, { idempotencyKey: step.id })) as Json;
-    } catch (error) {
-      return {
-        ok: false,
-        error: { kind: 'failed', message: error instanceof Error ? error.message : String(error) },
-      };
-    }
+    const started = performance.now();
+    const outcome = await callOnce(tool, request, step.id);
+    settings.trace?.({
+      kind: 'tool',
+      agent: settings.name,
+      key: ctx.key,
+      runId: ctx.input?.id ?? '',
+      tool: request.tool,
+      stepId: step.id,
+      arguments: JSON.stringify(request.input),
+      ok: outcome.ok,
+      result: (outcome.ok ? outcome.value : outcome.error) as Json,
+      ms: Math.round(performance.now() - started),
+    });
+    return outcome as Json;
   })) as unknown as ToolResult;
   return { type: 'ToolResponse', id: request.id, tool: request.tool, result };
+}
+
+async function callOnce(
+  tool: Tool | undefined,
+  request: Extract<BuiltinEvent, { type: 'ToolRequest' }>,
+  idempotencyKey: string,
+): Promise<ToolResult> {
+  if (!tool)
+    return { ok: false, error: { kind: 'unknown_tool', message: `there is no tool "${request.tool}"` } };
+  try {
+    return await tool.call(request.input, { idempotencyKey });
+  } catch (error) {
+    return {
+      ok: false,
+      error: { kind: 'failed', message: error instanceof Error ? error.message : String(error) },
+    };
+  }
 }

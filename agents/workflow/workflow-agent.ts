@@ -2,6 +2,7 @@ import type { ActorContext } from '../../core/actor/actor-context.ts';
 import { type ActorDefinition, defineActor } from '../../core/actor/actor-definition.ts';
 import type { Json } from '../../core/store/store.ts';
 import type { ChatModel } from '../models/chat-model.ts';
+import type { TraceSink } from '../react/trace.ts';
 import type { Tool, ToolSource } from '../tools/tool.ts';
 import { Toolset } from '../tools/toolset.ts';
 import { runWorkflow } from './run-workflow.ts';
@@ -32,6 +33,8 @@ export interface WorkflowAgentOptions<
   readonly maxEventsPerInput?: number;
   /** A parked tool request is denied after this long (a durable timer). Default 15 minutes. */
   readonly approvalTimeoutMs?: number;
+  /** Receives a line per model and tool call actually made (replays write none). */
+  readonly trace?: TraceSink;
 }
 
 /** Settings the runner uses. */
@@ -43,6 +46,7 @@ export interface WorkflowSettings<Ev extends { readonly type: string }, Out> {
   readonly actions: WorkflowActions<Ev, Out>;
   readonly maxEventsPerInput: number;
   readonly approvalTimeoutMs: number;
+  readonly trace: TraceSink | undefined;
 }
 
 /**
@@ -81,6 +85,7 @@ export function workflowAgent<In extends Json, Ev extends { readonly type: strin
     actions: options.actions,
     maxEventsPerInput: options.maxEventsPerInput ?? 100,
     approvalTimeoutMs: options.approvalTimeoutMs ?? 15 * 60_000,
+    trace: options.trace,
   };
   return defineActor<WorkflowState, WorkflowInput<In>, WorkflowJournalEvent, Out | ApprovalOutput>({
     name: options.name,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ChatRequest } from '../../../agents/models/chat-model.ts';
+import type { TraceLine, TraceSink } from '../../../agents/react/trace.ts';
 import { workflowAgent } from '../../../agents/workflow/workflow-agent.ts';
 import type { ApprovalOutput } from '../../../agents/workflow/workflow-io.ts';
 import { workflowInputSchema } from '../../../agents/workflow/workflow-io.ts';
@@ -30,9 +31,10 @@ function sentimentScript(request: ChatRequest) {
   return { content: text.includes('broken') ? 'negative' : 'positive' };
 }
 
-function triage(model: ScriptedModel, ledger: ToolLedger) {
+function triage(model: ScriptedModel, ledger: ToolLedger, trace?: TraceSink) {
   return workflowAgent<{ review: string }, Ev, Out>({
     name: 'triage',
+    ...(trace ? { trace } : {}),
     models: { default: model },
     tools: [
       ledger.tool('lookup', () => ({ product: 'kettle' })),
@@ -85,6 +87,7 @@ class Harness {
   readonly store = new MemoryStore();
   readonly model = new ScriptedModel(sentimentScript);
   readonly ledger = new ToolLedger();
+  readonly traced: TraceLine[] = [];
   #stage: Stage<never, never, never, never> | undefined;
   #sent = 0;
   #last = 0;
@@ -97,7 +100,7 @@ class Harness {
       store: this.store,
       input: 'reviews',
       output: 'triaged',
-      actor: triage(this.model, this.ledger),
+      actor: triage(this.model, this.ledger, (line) => this.traced.push(line)),
       schema: workflowInputSchema(z.object({ review: z.string() })),
       partitions: [0],
       commitIntervalMs: 1,
@@ -150,6 +153,7 @@ describe('workflow agent (Event/Action)', () => {
     expect(await h.outputs()).toEqual([{ sentiment: 'positive', product: 'kettle' }]);
     expect(h.model.invocations).toBe(2);
     expect(h.ledger.calls.map((c) => c.tool)).toEqual(['lookup']);
+    expect(h.traced.map((l) => l.kind)).toEqual(['model', 'tool', 'model']);
     const types = (await h.store.journal('triage', 'alice'))
       .filter((e) => e.type !== '$step')
       .map((e) =>
