@@ -1,19 +1,21 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { Log } from '../log/log.ts';
 import type { OutboxRow, Store } from '../store/store.ts';
+import { OutboxDeleter } from './outbox-deleter.ts';
 
 const encoder = new TextEncoder();
 
 export interface SinkOptions {
-  /** Rows published concurrently before their outbox rows are deleted together. Default 256. */
+  /** Rows published concurrently, at most. Default 256. */
   readonly window?: number;
 }
 
 /**
  * Publishes committed outbox rows in order with their deterministic msg ids and
- * deletes each from the outbox only after the log acknowledged it. A crash in
- * between republishes the row under the same id, which the log deduplicates.
- * Emits each row once it is published.
+ * deletes each from the outbox only after the log acknowledged it (in the
+ * background: publishing goes on meanwhile). A crash in between republishes
+ * the row under the same id, which the log deduplicates. Emits each row once
+ * it is published; completes once every published row is deleted.
  *
  * @example
  * rows$.pipe(sink(log, store)).subscribe((row) => console.log('published', row.msgId));
@@ -27,8 +29,15 @@ export function sink(
   return (rows) =>
     new Observable<OutboxRow>((subscriber) => {
       const queue: OutboxRow[] = [];
+      const deleter = new OutboxDeleter(store, (error) => subscriber.error(error));
       let working = false;
       let upstreamDone = false;
+      const complete = (): void => {
+        deleter.settled().then(
+          () => subscriber.complete(),
+          (error: unknown) => subscriber.error(error),
+        );
+      };
       const work = async (): Promise<void> => {
         working = true;
         while (queue.length > 0 && !subscriber.closed) {
@@ -47,15 +56,11 @@ export function sink(
               }),
             ),
           );
-          await Promise.all(
-            [...groupByPartition(batch).values()].map((group) =>
-              store.deleteOutbox(group.stage, group.partition, group.msgIds),
-            ),
-          );
+          deleter.delete(batch);
           for (const row of batch) subscriber.next(row);
         }
         working = false;
-        if (upstreamDone) subscriber.complete();
+        if (upstreamDone) complete();
       };
       const kick = (): void => {
         if (!working) work().catch((error: unknown) => subscriber.error(error));
@@ -68,25 +73,9 @@ export function sink(
         error: (error: unknown) => subscriber.error(error),
         complete: () => {
           upstreamDone = true;
-          if (!working) subscriber.complete();
+          if (!working) complete();
         },
       });
       return () => subscription.unsubscribe();
     });
-}
-
-function groupByPartition(
-  rows: readonly OutboxRow[],
-): Map<string, { stage: string; partition: number; msgIds: string[] }> {
-  const groups = new Map<string, { stage: string; partition: number; msgIds: string[] }>();
-  for (const row of rows) {
-    const id = `${row.stage}\u0000${row.partition}`;
-    let group = groups.get(id);
-    if (!group) {
-      group = { stage: row.stage, partition: row.partition, msgIds: [] };
-      groups.set(id, group);
-    }
-    group.msgIds.push(row.msgId);
-  }
-  return groups;
 }

@@ -677,6 +677,21 @@ export function storeConformance(
         expect(await store.keys(actor)).toEqual([key]);
       });
 
+      it('keeps JSON null, strings and numbers at the top level as JSON values', { timeout }, async () => {
+        const a = await store.claim(stage, 0, 'a');
+        const values: Json[] = [null, 'text', 0, [null], { n: null }];
+        await store.commit({
+          ...emptyBatch(a),
+          events: values.map((data, i) => event(actor, 'k', i + 1, data)),
+          snapshots: values.map((state, i) => snapshot(actor, 'k', i + 1, state)),
+          keepSnapshots: values.length,
+          outbox: values.map((payload, i) => outboxRow(a, `m${i}`, i + 1, payload)),
+        });
+        expect((await store.journal(actor, 'k')).map((e) => e.data)).toEqual(values);
+        expect((await store.snapshots(actor, 'k')).map((s) => s.state)).toEqual(values);
+        expect((await store.outbox(stage, 0)).map((o) => o.payload)).toEqual(values);
+      });
+
       it('drops undefined properties and turns -0 into 0, as JSON does', { timeout }, async () => {
         const a = await store.claim(stage, 0, 'a');
         const data = { kept: 1, dropped: undefined, zero: -0, list: [-0] } as unknown as Json;

@@ -1,0 +1,49 @@
+import type { Envelope } from '../core/envelope.ts';
+import type {
+  AppendAck,
+  AppendRecord,
+  Consumer,
+  ConsumerOptions,
+  Log,
+  TopicConfig,
+} from '../core/log/log.ts';
+
+/**
+ * A Log that tells `onAppended` about every append the moment its PubAck
+ * arrives: the end of an output's journey, before the outbox row is deleted.
+ */
+export class ObservedLog implements Log {
+  readonly #inner: Log;
+  readonly #onAppended: (subject: string, record: AppendRecord, ack: AppendAck) => void;
+
+  constructor(inner: Log, onAppended: (subject: string, record: AppendRecord, ack: AppendAck) => void) {
+    this.#inner = inner;
+    this.#onAppended = onAppended;
+  }
+
+  ensureTopic(config: TopicConfig): Promise<void> {
+    return this.#inner.ensureTopic(config);
+  }
+
+  partitions(subject: string): Promise<number> {
+    return this.#inner.partitions(subject);
+  }
+
+  async append(subject: string, record: AppendRecord): Promise<AppendAck> {
+    const ack = await this.#inner.append(subject, record);
+    this.#onAppended(subject, record, ack);
+    return ack;
+  }
+
+  read(subject: string, partition: number, fromSeq: number): AsyncIterable<Envelope<Uint8Array>> {
+    return this.#inner.read(subject, partition, fromSeq);
+  }
+
+  consume(subject: string, partition: number, options: ConsumerOptions): Consumer {
+    return this.#inner.consume(subject, partition, options);
+  }
+
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+}
