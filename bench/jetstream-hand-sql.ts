@@ -31,7 +31,12 @@ WITH fence AS (
          AS r(msg_id, key, payload, event_time, position)
    WHERE EXISTS (SELECT FROM fence)
 ), outbox_done AS (
-  DELETE FROM eddy_outbox WHERE stage = $1 AND partition = $2 AND msg_id = ANY($16::text[])
+  -- One index probe per msg id, as eddy's deleteOutbox: a plain msg_id = ANY(...) scans every
+  -- dead row of the partition until vacuum.
+  DELETE FROM eddy_outbox WHERE ctid = ANY (ARRAY(
+    SELECT o.ctid FROM unnest($16::text[]) AS m(msg_id)
+     CROSS JOIN LATERAL (SELECT ctid FROM eddy_outbox
+                          WHERE stage = $1 AND partition = $2 AND msg_id = m.msg_id LIMIT 1) AS o))
      AND EXISTS (SELECT FROM fence)
 ), progress AS (
   INSERT INTO eddy_key_progress (stage, partition, key, seq)

@@ -71,8 +71,19 @@ SELECT msg_id, subject, key, payload, headers, event_time, position, origin_seq
   FROM eddy_outbox WHERE stage = $1 AND partition = $2 ORDER BY position, msg_id
 `;
 
-const DELETE_OUTBOX_SQL =
-  'DELETE FROM eddy_outbox WHERE stage = $1 AND partition = $2 AND msg_id = ANY($3::text[])';
+/**
+ * One index probe per msg id. The plain `msg_id = ANY($3)` gets a generic plan
+ * that scans the partition's whole index range and filters: the outbox looks
+ * empty to the planner, but between vacuums it holds every deleted row, so
+ * each delete cost more the longer a stage ran (bench:jetstream). The LIMIT
+ * keeps the lookup from being flattened into such a join.
+ */
+const DELETE_OUTBOX_SQL = `
+DELETE FROM eddy_outbox WHERE ctid = ANY (ARRAY(
+  SELECT o.ctid FROM unnest($3::text[]) AS m(msg_id)
+   CROSS JOIN LATERAL (SELECT ctid FROM eddy_outbox
+                        WHERE stage = $1 AND partition = $2 AND msg_id = m.msg_id LIMIT 1) AS o))
+`;
 
 const TIMERS_SQL = `
 SELECT actor, key, name, kind, at, serial FROM eddy_timers WHERE stage = $1 AND partition = $2 ORDER BY actor, key, name
