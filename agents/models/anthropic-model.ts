@@ -1,13 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { Logger } from '../../core/logger.ts';
 import { anthropicMessages, anthropicTools, fromAnthropic } from './anthropic-messages.ts';
-import { BadResponse } from './bad-response.ts';
-import { callSite } from './call-site.ts';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat-model.ts';
-import { redact } from './redact.ts';
 import type { ResolvedModel } from './resolve-model.ts';
-import { callWithRetries } from './retry.ts';
-import { sdkFailure } from './sdk-failure.ts';
+import { sdkChatCall } from './sdk-call.ts';
 
 /** Anthropic requires max_tokens; this is used when neither the config nor the request sets one. */
 export const anthropicDefaultMaxTokens = 4096;
@@ -42,26 +38,13 @@ export class AnthropicModel implements ChatModel {
   chat(request: ChatRequest): Promise<ChatResponse> {
     const resolved = this.#resolved;
     const body = this.#body(request);
-    const structured = request.responseFormat !== undefined;
-    return callWithRetries(
-      callSite(resolved),
-      resolved.retry,
+    return sdkChatCall(
+      resolved,
       this.#logger,
-      request.signal,
-      async () => {
-        const raw: unknown = await this.#client.messages.create(body, {
-          timeout: resolved.timeoutMs,
-          maxRetries: 0,
-          ...(request.signal === undefined ? {} : { signal: request.signal }),
-        });
-        const response = fromAnthropic(raw, resolved.provider, resolved.model, structured);
-        if ('error' in response) throw new BadResponse(response.error);
-        return response;
-      },
-      (error) =>
-        error instanceof BadResponse
-          ? { kind: 'bad_response', detail: redact(error.message, resolved.secrets) }
-          : sdkFailure(error, Anthropic, resolved.secrets, request.signal),
+      request,
+      Anthropic,
+      (options) => this.#client.messages.create(body, options),
+      (raw, structured) => fromAnthropic(raw, resolved.provider, resolved.model, structured),
     );
   }
 

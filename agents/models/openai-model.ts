@@ -1,13 +1,9 @@
 import OpenAI from 'openai';
 import type { Logger } from '../../core/logger.ts';
-import { BadResponse } from './bad-response.ts';
-import { callSite } from './call-site.ts';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat-model.ts';
 import { fromOpenAI, openaiMessages, openaiTools } from './openai-messages.ts';
-import { redact } from './redact.ts';
 import type { ResolvedModel } from './resolve-model.ts';
-import { callWithRetries } from './retry.ts';
-import { sdkFailure } from './sdk-failure.ts';
+import { sdkChatCall } from './sdk-call.ts';
 
 /** `top_k` is not OpenAI's; Ollama, vLLM and DashScope take it in the body. */
 type Extra = { top_k?: number };
@@ -45,26 +41,13 @@ export class OpenAIModel implements ChatModel {
   chat(request: ChatRequest): Promise<ChatResponse> {
     const resolved = this.#resolved;
     const body = this.#body(request);
-    const structured = request.responseFormat !== undefined;
-    return callWithRetries(
-      callSite(resolved),
-      resolved.retry,
+    return sdkChatCall(
+      resolved,
       this.#logger,
-      request.signal,
-      async () => {
-        const raw: unknown = await this.#client.chat.completions.create(body, {
-          timeout: resolved.timeoutMs,
-          maxRetries: 0,
-          ...(request.signal === undefined ? {} : { signal: request.signal }),
-        });
-        const response = fromOpenAI(raw, resolved.provider, resolved.model, structured);
-        if ('error' in response) throw new BadResponse(response.error);
-        return response;
-      },
-      (error) =>
-        error instanceof BadResponse
-          ? { kind: 'bad_response', detail: redact(error.message, resolved.secrets) }
-          : sdkFailure(error, OpenAI, resolved.secrets, request.signal),
+      request,
+      OpenAI,
+      (options) => this.#client.chat.completions.create(body, options),
+      (raw, structured) => fromOpenAI(raw, resolved.provider, resolved.model, structured),
     );
   }
 
