@@ -38,6 +38,10 @@ try {
     case: 'ratio postgres / baseline',
     ratio: Number((batched.eventsPerSec / naive.eventsPerSec).toFixed(1)),
   });
+  print({
+    case: 'ratio embedded / postgres (target >= 0.5)',
+    ratio: Number((embedded.eventsPerSec / batched.eventsPerSec).toFixed(2)),
+  });
   await pg.close();
 } finally {
   await services.stop();

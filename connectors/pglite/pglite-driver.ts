@@ -1,24 +1,37 @@
-import type { PGliteInterface, Transaction } from '@electric-sql/pglite';
+import { PGlite, type PGliteInterface, type Transaction } from '@electric-sql/pglite';
 import type { SqlDriver, SqlQueryable, SqlRow } from '../sql/sql-driver.ts';
+import { PreparedStatements } from './prepared-statements.ts';
 
 /**
  * `SqlDriver` over one PGlite instance. PGlite is a single connection that
  * queues queries, so a transaction holds the database while it runs. Every
- * query waits for `ready` (start-up and extension set-up) first.
+ * query waits for `ready` (start-up and extension set-up) first. Statements
+ * with parameters run prepared (see `PreparedStatements`) on a `PGlite`
+ * instance; other `PGliteInterface`s (a worker) get plain queries.
  */
 export class PgliteDriver implements SqlDriver {
   readonly #db: PGliteInterface;
   readonly #ready: Promise<void>;
   readonly #ownsDb: boolean;
+  readonly #prepared: PreparedStatements | undefined;
 
   constructor(db: PGliteInterface, ready: Promise<void>, ownsDb: boolean) {
     this.#db = db;
     this.#ready = ready;
     this.#ownsDb = ownsDb;
+    this.#prepared = db instanceof PGlite ? new PreparedStatements(db) : undefined;
   }
 
   async query(text: string, params?: readonly unknown[]): Promise<readonly SqlRow[]> {
     await this.#ready;
+    // PGlite runs statements on this thread and settles them in microtasks: a busy pipeline
+    // would chain statement after statement and starve timers (commit intervals, lease
+    // renewals, which then run out) and I/O. One turn of the event loop per statement.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (params !== undefined && this.#prepared) {
+      const rows = await this.#prepared.run(text, params);
+      if (rows !== undefined) return rows;
+    }
     return (await this.#db.query<SqlRow>(text, params ? [...params] : undefined)).rows;
   }
 

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from '../../core/logger.ts';
 import type { SqlDriver, SqlQueryable, SqlRow } from '../sql/sql-driver.ts';
+import { statementName } from '../sql/statement-name.ts';
 
 /**
  * `SqlDriver` over a `pg.Pool`. Statements with parameters are prepared once
@@ -23,7 +23,7 @@ export class PgDriver implements SqlDriver {
 
   async query(text: string, params?: readonly unknown[]): Promise<readonly SqlRow[]> {
     if (params === undefined) return (await this.#pool.query<SqlRow>(text)).rows;
-    return (await this.#pool.query<SqlRow>({ name: this.#name(text), text, values: [...params] })).rows;
+    return (await this.#pool.query<SqlRow>({ name: statementName(text), text, values: [...params] })).rows;
   }
 
   async exec(sql: string): Promise<void> {
@@ -59,19 +59,4 @@ export class PgDriver implements SqlDriver {
   async close(): Promise<void> {
     if (this.#ownsPool) await this.#pool.end();
   }
-
-  #name(text: string): string {
-    let name = statementNames.get(text);
-    if (name === undefined) {
-      name = `eddy_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
-      statementNames.set(text, name);
-    }
-    return name;
-  }
 }
-
-/**
- * Names by text, shared by every driver: a name must mean one text on every
- * connection, also when several stores share a pool.
- */
-const statementNames = new Map<string, string>();

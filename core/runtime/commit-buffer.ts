@@ -93,10 +93,13 @@ export class CommitBuffer {
         });
       }
       for (const d of unit.deliveries) deliveries.push(d);
-      if (unit.inputSeq !== undefined || unit.timerSerial !== undefined) {
+      // A restart re-reads from the watermark, so a key's progress matters only above it: a key
+      // that ran ahead of a slow one. Most inputs are below it by their commit; they write no row.
+      const ahead = unit.inputSeq !== undefined && unit.inputSeq > watermark ? unit.inputSeq : 0;
+      if (ahead > 0 || unit.timerSerial !== undefined) {
         const prev = progress.get(unit.key);
         progress.set(unit.key, {
-          seq: Math.max(prev?.seq ?? 0, unit.inputSeq ?? 0),
+          seq: Math.max(prev?.seq ?? 0, ahead),
           timerSerial: Math.max(prev?.timerSerial ?? 0, unit.timerSerial ?? 0),
         });
       }

@@ -18,6 +18,7 @@ import {
   taskId,
   timerSerialOf,
 } from './key-slot.ts';
+import { LoadQueue } from './load-queue.ts';
 import { recoverSlot } from './recover-slot.ts';
 import type { RuntimeOptions } from './runtime-options.ts';
 import { StepContext, type TimerOp } from './step-context.ts';
@@ -68,6 +69,7 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
   readonly #upcast: ReturnType<typeof makeUpcaster>;
   readonly #heldAcks = new Map<number, Delivery[]>();
   readonly #signals: InProgressSignals;
+  readonly #loads = new LoadQueue(MAX_CONCURRENT_LOADS);
   readonly #commitEvery: number;
   readonly #commitIntervalMs: number;
   readonly #maxActiveKeys: number;
@@ -218,10 +220,12 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
   #load(slot: KeySlot<S>): void {
     slot.running = true;
     const { store, stage } = this.#options;
-    store
-      .load(this.#def.name, slot.key, stage, this.#claim.partition)
+    this.#loads
+      .run(async () =>
+        this.#failed ? undefined : store.load(this.#def.name, slot.key, stage, this.#claim.partition),
+      )
       .then((record) => {
-        if (this.#failed) return;
+        if (this.#failed || record === undefined) return;
         recoverSlot(slot, this.#def, record, this.#upcast, (task, lastApplied) =>
           this.#isOpen(slot, task, lastApplied),
         );
@@ -233,7 +237,9 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
   }
 
   #isOpen(slot: KeySlot<S>, task: string, lastApplied: number): boolean {
-    if (task.startsWith('seq:')) return Number(task.slice(4)) > lastApplied;
+    // A key's stored progress may lag its inputs the watermark covers (see CommitBuffer).
+    if (task.startsWith('seq:'))
+      return Number(task.slice(4)) > Math.max(lastApplied, this.#committedWatermark);
     // A firing is unfinished while its own setting is live; a later setting of the name is another firing.
     const timer = timerSerialOf(task);
     return timer !== undefined && this.#timers.get(slot.key, timer.name)?.serial === timer.serial;
@@ -738,6 +744,9 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     this.#hooks.onFailed(error);
   }
 }
+
+/** Keys loaded at once per partition (see `LoadQueue`). */
+const MAX_CONCURRENT_LOADS = 16;
 
 /** What the logs default to when a consumer names no ack wait. */
 const DEFAULT_ACK_WAIT_MS = 30_000;

@@ -39,6 +39,50 @@ describe('PgliteStore specifics', () => {
     expect(rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version));
   });
 
+  it('never runs a statement inside a transaction someone else holds open on the instance', async () => {
+    const store = new PgliteStore({ db: main.db });
+    const claim = await store.claim('foreign-tx', 0, 'a');
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const rolledBack = main.db
+      .transaction(async (tx) => {
+        await tx.query('SELECT 1');
+        await held;
+        await tx.rollback();
+      })
+      .catch(() => {});
+    const committed = store.commit({ ...emptyBatch(claim), events: [event('foreign-tx-actor', 'k', 1)] });
+    // The commit waits for the transaction instead of joining it...
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+    await Promise.all([rolledBack, committed]);
+    // ...so the rollback does not take it along.
+    expect(await store.journal('foreign-tx-actor', 'k')).toEqual([event('foreign-tx-actor', 'k', 1)]);
+  });
+
+  it('lets timers run between statements, however many are queued', async () => {
+    const store = new PgliteStore({ db: main.db });
+    let fired = false;
+    let loadsBeforeTimer = -1;
+    let done = 0;
+    setTimeout(() => {
+      fired = true;
+      loadsBeforeTimer = done;
+    }, 0);
+    await Promise.all(
+      Array.from({ length: 500 }, async (_, i) => {
+        await store.load('starve-actor', `k${i}`, 'starve', 0);
+        done++;
+      }),
+    );
+    // PGlite settles statements in microtasks: without a turn of the event loop per
+    // statement, the timer (a commit interval, a lease renewal) would wait for all 500.
+    expect(fired).toBe(true);
+    expect(loadsBeforeTimer).toBeLessThan(500);
+  });
+
   it('closing a store on a shared instance leaves the instance open', async () => {
     const store = new PgliteStore({ db: main.db });
     await store.close();

@@ -100,8 +100,7 @@ describe('Stage recovery (memory log, memory store)', () => {
       const states: Record<string, Json> = {};
       for (const key of await store.keys('account'))
         states[key] = (await replayKey(account, store, key)).state;
-      const reloadedWithProgress = store.loads.filter(({ record }) => record.lastAppliedSeq > 0).length;
-      return { outputs: await byMsgId(log, 'acct.out'), states, loads, reloadedWithProgress };
+      return { outputs: await byMsgId(log, 'acct.out'), states, loads };
     };
     const unbounded = await run();
     const bounded = await run(2);
@@ -114,9 +113,8 @@ describe('Stage recovery (memory log, memory store)', () => {
       deposits: [3, 13, 23, 33, 43],
     });
     expect([...unbounded.loads.values()]).toEqual(new Array(10).fill(1));
-    // Round-robin over 10 keys with room for 2: keys are dropped and loaded again, with their progress.
+    // Round-robin over 10 keys with room for 2: keys are dropped and loaded again.
     expect([...bounded.loads.values()].filter((n) => n > 1).length).toBeGreaterThanOrEqual(5);
-    expect(bounded.reloadedWithProgress).toBeGreaterThan(0);
   });
 
   it('recovers a key from its snapshot and the journal tail after a graceful stop', async () => {
@@ -157,7 +155,9 @@ describe('Stage recovery (memory log, memory store)', () => {
     expect(load?.record.snapshot?.version).toBe(9);
     expect(load?.record.snapshot?.state).toEqual({ balance: 45, deposits: [1, 2, 3, 4, 5, 6, 7, 8, 9] });
     expect(load?.record.events.map((e) => e.version)).toEqual([10]);
-    expect(load?.record.lastAppliedSeq).toBe(10);
+    // The committed watermark (10) covers every input of the key, so it has no progress row:
+    // the second stage reads from seq 11 and has nothing of the key's to skip.
+    expect(load?.record.lastAppliedSeq).toBe(0);
     const outputs = await payloads(log, 'acct.out');
     expect(outputs).toHaveLength(11);
     expect(outputs).toContainEqual({ balance: 66, n: 11 });
