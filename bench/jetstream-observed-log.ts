@@ -29,6 +29,10 @@ export class ObservedLog implements Log {
     return this.#inner.partitions(subject);
   }
 
+  check(subject: string, record: AppendRecord): void {
+    this.#inner.check(subject, record);
+  }
+
   async append(subject: string, record: AppendRecord): Promise<AppendAck> {
     const ack = await this.#inner.append(subject, record);
     this.#onAppended(subject, record, ack);

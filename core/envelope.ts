@@ -20,6 +20,12 @@ export interface Envelope<P = unknown> {
   readonly partition: number;
   /** Set on outputs of eddy stages: which partition of which stage sent it, and its sequence there. */
   readonly origin?: Origin;
+  /**
+   * Set when the log could not read the record's key as its producer meant it
+   * (a producer outside eddy sent no key header, or one that is not UTF-8):
+   * `key` is then a stand-in, and a stage dead-letters the record.
+   */
+  readonly keyProblem?: string;
 }
 
 /**

@@ -65,7 +65,10 @@ export class JetStreamDelivery implements Delivery {
     // JsMsgImpl exposes the ack subject; the ackAck fallback covers any other JsMsg.
     if ('reply' in msg && typeof msg.reply === 'string' && msg.reply !== '') {
       const outcome = await this.#requests.request(msg.reply, ACK, this.#timeoutMs);
-      if (outcome.kind !== 'reply') return outcome.kind === 'no-responders' ? 'no-consumer' : outcome.kind;
+      if (outcome.kind === 'no-responders') return 'no-consumer';
+      // An ack is a few bytes: the client refuses it only while it is closing.
+      if (outcome.kind === 'refused') return 'closed';
+      if (outcome.kind !== 'reply') return outcome.kind;
       // Any status header on the reply (503 included) means no consumer took the ack.
       return outcome.msg.headers?.hasError ? 'no-consumer' : 'confirmed';
     }

@@ -9,10 +9,13 @@ import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-
 import type { Envelope } from '../../core/envelope.ts';
 import { LogClosedError } from '../../core/errors/log-closed-error.ts';
 import { PartitionOutOfRangeError } from '../../core/errors/partition-out-of-range-error.ts';
+import { PayloadTooLargeError } from '../../core/errors/record-refused-error.ts';
 import { TopicNotFoundError } from '../../core/errors/topic-not-found-error.ts';
+import { checkAppend } from '../../core/log/append-rules.ts';
 import type { AppendAck, AppendRecord, Consumer, ConsumerOptions, Log } from '../../core/log/log.ts';
 import { partitionOf } from '../../core/log/partition-of.ts';
 import { type ConsumerContext, JetStreamConsumer } from './durable-consumer.ts';
+import type { EncodedHeaders } from './encoded-headers.ts';
 import { ensureStream, streamInfo } from './ensure-stream.ts';
 import { JetStreamConnectError, TopicConfigConflictError } from './errors.ts';
 import {
@@ -108,12 +111,17 @@ export class JetStreamLog implements Log {
     return n;
   }
 
+  /** Also refuses what the connected server's `max_payload` (headers included) does not take. */
+  check(subject: string, record: AppendRecord): void {
+    this.#encode(subject, record);
+  }
+
   async append(subject: string, record: AppendRecord): Promise<AppendAck> {
     this.#assertOpen('append');
+    const headers = this.#encode(subject, record);
     const partitions = this.#partitions.get(subject) ?? (await this.partitions(subject));
     const partition = record.partition ?? partitionOf(record.key, partitions);
     checkPartition(subject, partition, partitions);
-    const headers = publishHeaders(record, Date.now());
     // Sent on the next flush: the caller may reuse its buffer before that.
     const payload = record.payload.slice();
     const stored = await publishRecord(
@@ -184,6 +192,18 @@ export class JetStreamLog implements Log {
     await this.#requests?.settled();
     this.#requests?.close();
     if (this.#ownsConnection && !this.#nc.isClosed()) await this.#nc.drain();
+  }
+
+  /** The record's headers, once it passed the rules of every log and the server's size limit. */
+  #encode(subject: string, record: AppendRecord): EncodedHeaders {
+    checkAppend(subject, record);
+    const headers = publishHeaders(record, Date.now());
+    const max = this.#nc.info?.max_payload;
+    const bytes = headers.encode().length + record.payload.length;
+    if (max !== undefined && bytes > max) {
+      throw new PayloadTooLargeError(subject, bytes, max, "the NATS server's max_payload");
+    }
+    return headers;
   }
 
   /**

@@ -1,10 +1,13 @@
 import { type ApiError, JetStreamApiError } from '@nats-io/jetstream';
 import type { MsgHdrs } from '@nats-io/transport-node';
 import { LogClosedError } from '../../core/errors/log-closed-error.ts';
+import { RecordRefusedError } from '../../core/errors/record-refused-error.ts';
 import { AppendFailedError } from './errors.ts';
 import type { RequestBatcher } from './request-batcher.ts';
 
 const RETRY_DELAYS_MS = [100, 250, 500, 1_000, 2_000];
+/** nats-server: "message size exceeds maximum allowed" (the stream's max_msg_size). */
+const MESSAGE_TOO_LARGE = 10054;
 
 /** What JetStream answered to a publish. */
 export interface StoredAt {
@@ -36,8 +39,13 @@ export async function publishRecord(
   let reason = '';
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const outcome = await requests.request(target, payload, timeoutMs, headers);
-    if (outcome.kind === 'reply') return parsePubAck(outcome.msg.data);
+    if (outcome.kind === 'reply') return parsePubAck(topic, outcome.msg.data);
     if (outcome.kind === 'closed') throw new LogClosedError('append');
+    if (outcome.kind === 'refused') {
+      // Checked against max_payload before sending: the server's limit changed meanwhile (a reconnect).
+      const why = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+      throw new RecordRefusedError(topic, `the NATS client refused the record for "${topic}": ${why}`);
+    }
     reason =
       outcome.kind === 'timeout'
         ? `no PubAck within ${timeoutMs} ms`
@@ -47,10 +55,18 @@ export async function publishRecord(
   throw new AppendFailedError(topic, msgId, attempts, reason);
 }
 
-function parsePubAck(data: Uint8Array): StoredAt {
+function parsePubAck(topic: string, data: Uint8Array): StoredAt {
   const ack: unknown = JSON.parse(new TextDecoder().decode(data));
   if (typeof ack === 'object' && ack !== null) {
-    if ('error' in ack && isApiError(ack.error)) throw new JetStreamApiError(ack.error);
+    if ('error' in ack && isApiError(ack.error)) {
+      if (ack.error.err_code === MESSAGE_TOO_LARGE) {
+        throw new RecordRefusedError(
+          topic,
+          `JetStream refused the record for "${topic}": ${ack.error.description} (the stream's max_msg_size); make it smaller or raise the limit`,
+        );
+      }
+      throw new JetStreamApiError(ack.error);
+    }
     if ('seq' in ack && typeof ack.seq === 'number') {
       return { seq: ack.seq, duplicate: 'duplicate' in ack && ack.duplicate === true };
     }

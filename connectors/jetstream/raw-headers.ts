@@ -1,6 +1,13 @@
 import type { JsMsg } from '@nats-io/jetstream';
 
 const decoder = new TextDecoder();
+const strict = new TextDecoder('utf-8', { fatal: true });
+
+/** The first value of each header, and whether the block was not valid UTF-8 (values then hold U+FFFD). */
+export interface HeaderValues {
+  readonly values: ReadonlyMap<string, string>;
+  readonly malformed: boolean;
+}
 
 /** The parts of nats.js's message object that hold the undecoded header block. */
 interface RawShape {
@@ -15,19 +22,26 @@ interface RawShape {
  * expected internal shape, so a nats.js upgrade costs speed, never
  * correctness.
  */
-export function headerValues(msg: JsMsg): ReadonlyMap<string, string> {
+export function headerValues(msg: JsMsg): HeaderValues {
   const inner = (msg as RawShape).msg;
   const data = inner?._rdata;
   const end = inner?._msg?.hdr;
   if (data instanceof Uint8Array && typeof end === 'number' && Number.isInteger(end)) {
-    return end > 0 ? parseHeaderBlock(decoder.decode(data.subarray(0, end))) : new Map();
+    if (end <= 0) return { values: new Map(), malformed: false };
+    const block = data.subarray(0, end);
+    try {
+      return { values: parseHeaderBlock(strict.decode(block)), malformed: false };
+    } catch {
+      return { values: parseHeaderBlock(decoder.decode(block)), malformed: true };
+    }
   }
   const values = new Map<string, string>();
   for (const [name, all] of msg.headers ?? []) {
     const first = all[0];
     if (first !== undefined && !values.has(name)) values.set(name, first);
   }
-  return values;
+  // nats.js decoded the block itself: invalid UTF-8 cannot be told from U+FFFD there.
+  return { values, malformed: false };
 }
 
 /**

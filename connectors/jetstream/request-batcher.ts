@@ -9,7 +9,9 @@ import {
 /** What became of a request: the reply, or why there was none. */
 export type RequestOutcome =
   | { readonly kind: 'reply'; readonly msg: Msg }
-  | { readonly kind: 'timeout' | 'no-responders' | 'closed' };
+  | { readonly kind: 'timeout' | 'no-responders' | 'closed' }
+  /** The client refused to send it (nats.js threw: a payload over max_payload, say). */
+  | { readonly kind: 'refused'; readonly error: unknown };
 
 interface Waiting {
   readonly settle: (outcome: RequestOutcome) => void;
@@ -93,8 +95,8 @@ export class RequestBatcher {
       try {
         const reply = `${this.#inbox}.${token}`;
         this.#nc.publish(subject, payload, headers === undefined ? { reply } : { reply, headers });
-      } catch {
-        this.#finish(token, CLOSED);
+      } catch (error) {
+        this.#finish(token, this.#nc.isClosed() ? CLOSED : { kind: 'refused', error });
       }
     }
   }

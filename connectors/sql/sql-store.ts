@@ -2,7 +2,7 @@ import { FencedError } from '../../core/errors/fenced-error.ts';
 import { JournalConflictError } from '../../core/errors/journal-conflict-error.ts';
 import { StoreClosedError } from '../../core/errors/store-closed-error.ts';
 import { prepareBatch } from '../../core/store/prepared-batch.ts';
-import { checkInt32, checkLeaseMs, checkText } from '../../core/store/storable.ts';
+import { checkInt32, checkKey, checkLeaseMs, checkText } from '../../core/store/storable.ts';
 import type {
   ActorRecord,
   CommitBatch,
@@ -192,6 +192,7 @@ export class SqlStore implements Store {
 
   async load(actor: string, key: string, stage: string, partition: number): Promise<ActorRecord> {
     this.#open('load');
+    checkKey(key, 'key');
     const rows = await this.#driver.query(LOAD_SQL, [actor, key, stage, partition]);
     let snap: Snapshot | undefined;
     const events: JournalEvent[] = [];

@@ -88,7 +88,21 @@ export interface Log {
   ensureTopic(config: TopicConfig): Promise<void>;
   /** Partition count of a topic created by `ensureTopic`. */
   partitions(subject: string): Promise<number>;
+  /**
+   * Appends, or throws `RecordRefusedError` (`InvalidRecordError`,
+   * `PayloadTooLargeError`) for a record the log never takes, having appended nothing.
+   */
   append(subject: string, record: AppendRecord): Promise<AppendAck>;
+  /**
+   * Throws the `RecordRefusedError` that `append` would throw for `record`, and
+   * returns when the log would take it; appends nothing, does no I/O. A stage
+   * checks each output before its commit, so one the log would refuse becomes a
+   * dead letter instead of an outbox row that can never be published.
+   *
+   * @example
+   * log.check('totals', { key: 'k', payload: bytes, msgId: 'm1' }); // throws PayloadTooLargeError if over the limit
+   */
+  check(subject: string, record: AppendRecord): void;
   /** Ordered read without acks from `fromSeq` (inclusive) to the current end, then ends. */
   read(subject: string, partition: number, fromSeq: number): AsyncIterable<Envelope<Uint8Array>>;
   /** A durable consumer with explicit acks; runs until closed. */

@@ -2,7 +2,9 @@ import type { Envelope } from '../envelope.ts';
 import { LogClosedError } from '../errors/log-closed-error.ts';
 import { PartitionCountMismatchError } from '../errors/partition-count-mismatch-error.ts';
 import { PartitionOutOfRangeError } from '../errors/partition-out-of-range-error.ts';
+import { PayloadTooLargeError } from '../errors/record-refused-error.ts';
 import { TopicNotFoundError } from '../errors/topic-not-found-error.ts';
+import { checkAppend, recordBytes } from './append-rules.ts';
 import { DedupWindow } from './dedup-window.ts';
 import type { AppendAck, AppendRecord, Consumer, ConsumerOptions, Log, TopicConfig } from './log.ts';
 import { MemoryAcklessConsumer } from './memory-ackless-consumer.ts';
@@ -19,12 +21,19 @@ export interface MemoryLogOptions {
    * sleeping. Ack waits always run on real timers.
    */
   readonly now?: () => number;
+  /**
+   * Records larger than this (payload and headers, see `recordBytes`) are
+   * refused with `PayloadTooLargeError`. Default 1 MiB, NATS's default
+   * `max_payload`, so what runs here fits a default JetStream.
+   */
+  readonly maxRecordBytes?: number;
 }
 
 const DEFAULT_DUPLICATE_WINDOW_MS = 120_000;
 const DEFAULT_ACK_WAIT_MS = 30_000;
 /** JetStream's default, so the embedded log applies the same backpressure. */
 const DEFAULT_MAX_ACK_PENDING = 1_000;
+const DEFAULT_MAX_RECORD_BYTES = 1_048_576;
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 interface Topic {
@@ -52,11 +61,13 @@ export class MemoryLog implements Log {
   /** The live consumer per (subject, partition, durable): a new `consume` replaces it. */
   readonly #consumers = new Map<string, MemoryConsumer | MemoryAcklessConsumer>();
   readonly #now: () => number;
+  readonly #maxRecordBytes: number;
   readonly #payloads = new PayloadSlab();
   #closed = false;
 
   constructor(options: MemoryLogOptions = {}) {
     this.#now = options.now ?? Date.now;
+    this.#maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   }
 
   async ensureTopic(config: TopicConfig): Promise<void> {
@@ -90,9 +101,18 @@ export class MemoryLog implements Log {
     return this.#topic(subject).partitions.length;
   }
 
+  check(subject: string, record: AppendRecord): void {
+    checkAppend(subject, record);
+    const bytes = recordBytes(record);
+    if (bytes > this.#maxRecordBytes) {
+      throw new PayloadTooLargeError(subject, bytes, this.#maxRecordBytes, "the memory log's maxRecordBytes");
+    }
+  }
+
   async append(subject: string, record: AppendRecord): Promise<AppendAck> {
     this.#assertOpen('append');
     const topic = this.#topic(subject);
+    this.check(subject, record);
     const partition = record.partition ?? partitionOf(record.key, topic.partitions.length);
     const target = partitionIn(topic, subject, partition);
     const now = this.#now();

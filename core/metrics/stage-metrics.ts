@@ -22,6 +22,10 @@ export class StageMetrics {
   readonly outputs: Counter<'stage' | 'subject'>;
   readonly partitions: Gauge<'stage'>;
   readonly ownership: Counter<'stage' | 'change'>;
+  readonly deadLetters: Counter<'stage' | 'phase'>;
+  readonly snapshotsSkipped: Counter<'stage'>;
+  readonly restarts: Counter<'stage' | 'partition'>;
+  readonly restartDelay: Gauge<'stage' | 'partition'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -78,6 +82,30 @@ export class StageMetrics {
       name: 'eddy_stage_partition_changes_total',
       help: 'Partition ownership changes of this instance (started, handed_over, lost, fenced, restarted).',
       labelNames: ['stage', 'change'],
+      registers,
+    });
+    this.deadLetters = new Counter({
+      name: 'eddy_stage_dead_letters_total',
+      help: 'Dead letters committed, by the phase the record failed in (decode, key, decide, evolve, onTimer, store, output, publish).',
+      labelNames: ['stage', 'phase'],
+      registers,
+    });
+    this.snapshotsSkipped = new Counter({
+      name: 'eddy_stage_snapshots_skipped_total',
+      help: 'Due snapshots skipped because no store keeps the state (recovery replays the journal instead).',
+      labelNames: ['stage'],
+      registers,
+    });
+    this.restarts = new Counter({
+      name: 'eddy_stage_partition_restarts_total',
+      help: 'Restarts of a partition after an infrastructure failure (connection, server, commit).',
+      labelNames: LABELS,
+      registers,
+    });
+    this.restartDelay = new Gauge({
+      name: 'eddy_stage_partition_restart_delay_seconds',
+      help: 'Backoff before the next restart of a failing partition; 0 once it commits again.',
+      labelNames: LABELS,
       registers,
     });
   }

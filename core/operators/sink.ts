@@ -1,5 +1,7 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { Log } from '../log/log.ts';
+import { RecordRefusedError } from '../errors/record-refused-error.ts';
+import type { AppendRecord, Log } from '../log/log.ts';
+import { deadLetterDrafts } from '../runtime/dead-letter.ts';
 import type { OutboxRow, Store } from '../store/store.ts';
 import { OutboxDeleter } from './outbox-deleter.ts';
 
@@ -8,6 +10,13 @@ const encoder = new TextEncoder();
 export interface SinkOptions {
   /** Rows published concurrently, at most. Default 256. */
   readonly window?: number;
+  /**
+   * Where a committed row goes that the log refuses after all (a
+   * `RecordRefusedError`: its size limit shrank since the commit, a stream
+   * has a smaller maximum message size): a dead letter (phase `publish`) in its
+   * place. Without it, such a row errors the sink.
+   */
+  readonly deadLetter?: { readonly subject: string; readonly actor: string };
 }
 
 /**
@@ -42,22 +51,9 @@ export function sink(
         working = true;
         while (queue.length > 0 && !subscriber.closed) {
           const batch = queue.splice(0, window);
-          await Promise.all(
-            batch.map((row) =>
-              log.append(row.subject, {
-                key: row.key,
-                payload: encoder.encode(JSON.stringify(row.payload)),
-                msgId: row.msgId,
-                headers: row.headers,
-                eventTime: row.eventTime,
-                ...(row.originSeq > 0
-                  ? { origin: { id: `${row.stage}/${row.partition}`, seq: row.originSeq } }
-                  : {}),
-              }),
-            ),
-          );
+          const published = await Promise.all(batch.map((row) => publish(log, row, options.deadLetter)));
           deleter.delete(batch);
-          for (const row of batch) subscriber.next(row);
+          for (const row of published) subscriber.next(row);
         }
         working = false;
         if (upstreamDone) complete();
@@ -78,4 +74,47 @@ export function sink(
       });
       return () => subscription.unsubscribe();
     });
+}
+
+/** Publishes a row; one the log refuses goes to the dead letters instead. Resolves what was published. */
+async function publish(log: Log, row: OutboxRow, deadLetter: SinkOptions['deadLetter']): Promise<OutboxRow> {
+  const record = appendRecord(row);
+  try {
+    await log.append(row.subject, record);
+    return row;
+  } catch (error) {
+    if (!(error instanceof RecordRefusedError) || deadLetter === undefined) throw error;
+    const { full, minimal } = deadLetterDrafts({
+      stage: row.stage,
+      actor: deadLetter.actor,
+      subject: deadLetter.subject,
+      msgId: `${row.msgId}:dead`,
+      key: row.key,
+      phase: 'publish',
+      error,
+      source: undefined,
+      output: { subject: row.subject, key: row.key, msgId: row.msgId, payload: record.payload },
+    });
+    for (const draft of [full, minimal]) {
+      const letter = { ...row, ...draft, originSeq: 0 };
+      try {
+        await log.append(letter.subject, appendRecord(letter));
+        return letter;
+      } catch (refused) {
+        if (!(refused instanceof RecordRefusedError) || draft === minimal) throw refused;
+      }
+    }
+    throw error;
+  }
+}
+
+function appendRecord(row: OutboxRow): AppendRecord {
+  return {
+    key: row.key,
+    payload: encoder.encode(JSON.stringify(row.payload)),
+    msgId: row.msgId,
+    headers: row.headers,
+    eventTime: row.eventTime,
+    ...(row.originSeq > 0 ? { origin: { id: `${row.stage}/${row.partition}`, seq: row.originSeq } } : {}),
+  };
 }

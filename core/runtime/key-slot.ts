@@ -8,6 +8,8 @@ export type Task =
       readonly delivery: Delivery;
       /** The partition's event clock once this input arrived: decides where event-time timers fire. */
       readonly clock: number;
+      /** Set when the record has no valid key: it runs under `INVALID_KEY` to become a dead letter. */
+      readonly keyProblem?: string;
     }
   | {
       readonly kind: 'timer';

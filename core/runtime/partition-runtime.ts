@@ -1,12 +1,17 @@
+import { createHash } from 'node:crypto';
 import type { ActorDefinition, ActorEvent, Decision, FiredTimer } from '../actor/actor-definition.ts';
 import { makeUpcaster } from '../actor/upcast.ts';
 import { AppliedOrigins } from '../dedup/applied-origins.ts';
 import { FencedError } from '../errors/fenced-error.ts';
-import type { Delivery } from '../log/log.ts';
+import { UnstorableValueError } from '../errors/unstorable-value-error.ts';
+import type { AppendRecord, Delivery } from '../log/log.ts';
+import { keyProblem } from '../log/record-key.ts';
 import { type Logger, silentLogger } from '../logger.ts';
+import { checkJson } from '../store/storable.ts';
 import type { JournalEvent, Json, OutboxRow, PartitionClaim, Snapshot, TimerRow } from '../store/store.ts';
+import { shown } from '../text.ts';
 import { CommitBuffer } from './commit-buffer.ts';
-import { deadLetterDraft } from './dead-letter.ts';
+import { type DeadLetterInput, type DeadLetterPhase, deadLetterDrafts, INVALID_KEY } from './dead-letter.ts';
 import { InProgressSignals } from './in-progress-signals.ts';
 import {
   isIdle,
@@ -25,6 +30,7 @@ import { StepContext, type TimerOp } from './step-context.ts';
 import { STEP_EVENT, type StepRecord } from './steps.ts';
 import { TimerIndex, type TimerSpec } from './timer-index.ts';
 import type { OutputDraft, Unit } from './unit.ts';
+import { checkOutputDraft, checkUnit, OutputRefused } from './unit-check.ts';
 import { WatermarkTracker } from './watermark-tracker.ts';
 
 export interface RuntimeHooks {
@@ -70,6 +76,8 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
   readonly #heldAcks = new Map<number, Delivery[]>();
   readonly #signals: InProgressSignals;
   readonly #loads = new LoadQueue(MAX_CONCURRENT_LOADS);
+  /** What an output's origin will be at its commit, for checking its size (a seq as long as any). */
+  readonly #originBound: AppendRecord['origin'];
   readonly #commitEvery: number;
   readonly #commitIntervalMs: number;
   readonly #maxActiveKeys: number;
@@ -112,6 +120,7 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     });
     this.#taken = AppliedOrigins.fromJson(start.claim.appliedOrigins);
     this.#upcast = makeUpcaster(def.upcasters, def.eventVersions);
+    this.#originBound = { id: `${options.stage}/${start.claim.partition}`, seq: Number.MAX_SAFE_INTEGER };
     this.#signals = new InProgressSignals(options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS, this.#log);
     // Timers that came due while nobody owned the partition fire first.
     this.#fireDueEventTimers(undefined);
@@ -139,9 +148,8 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     this.#signals.hold(delivery);
     const env = delivery.envelope;
     if (env.seq <= this.#tracker.maxSeen) {
-      if (this.#options.mutation === 'no-dedup') {
-        this.#enqueue(env.key, { kind: 'input', delivery, clock: this.#eventClock });
-      } else this.#redelivered(delivery);
+      if (this.#options.mutation === 'no-dedup') this.#enqueueInput(delivery);
+      else this.#redelivered(delivery);
       return;
     }
     this.#tracker.arrive(env.seq, env.eventTime);
@@ -150,7 +158,19 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
       this.#eventClock = env.eventTime;
       this.#fireDueEventTimers(env.seq);
     }
-    this.#enqueue(env.key, { kind: 'input', delivery, clock: this.#eventClock });
+    this.#enqueueInput(delivery);
+  }
+
+  /** A record without a valid key runs under `INVALID_KEY`, in log order, to become a dead letter. */
+  #enqueueInput(delivery: Delivery): void {
+    const env = delivery.envelope;
+    const problem = env.keyProblem ?? keyProblem(env.key);
+    if (problem === undefined) {
+      this.#enqueue(env.key, { kind: 'input', delivery, clock: this.#eventClock });
+    } else {
+      const keyProblem = `the record's key ${shown(env.key)} is not valid: ${problem}`;
+      this.#enqueue(INVALID_KEY, { kind: 'input', delivery, clock: this.#eventClock, keyProblem });
+    }
   }
 
   /** Finishes all accepted work, commits it, and stops. Deliveries that arrive later are left unacked. */
@@ -289,6 +309,10 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
       this.#finish(slot, task, emptyUnit(slot.key, env.seq, delivery));
       return undefined;
     }
+    if (task.keyProblem !== undefined) {
+      this.#finish(slot, task, this.#deadLetter(slot, task, 'key', task.keyProblem));
+      return undefined;
+    }
     let input: I;
     try {
       input = this.#options.decode(env.payload, env);
@@ -406,21 +430,32 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
       this.#finish(slot, task, this.#deadLetter(slot, task, 'evolve', error));
       return;
     }
+    try {
+      checkUnit(
+        { events: journal, outputs, timers: ctx.timerOps },
+        this.#originBound,
+        this.#options.checkOutput,
+      );
+    } catch (error) {
+      const refused = error instanceof OutputRefused ? error : undefined;
+      const unit = this.#deadLetter(
+        slot,
+        task,
+        refused ? 'output' : 'store',
+        refused?.refusal ?? error,
+        refused,
+      );
+      this.#finish(slot, task, unit);
+      return;
+    }
     const before = slot.state;
     slot.state = state;
     slot.version += journal.length;
-    let snapshot: Snapshot | undefined;
-    const policy = this.#def.snapshot;
-    if (policy && journal.length > 0 && slot.version - slot.snapshotVersion >= policy.every) {
-      const taken = this.#options.mutation === 'snapshot-before-apply' ? before : state;
-      snapshot = {
-        actor: this.#def.name,
-        key: slot.key,
-        version: slot.version,
-        state: structuredClone(taken),
-      };
-      slot.snapshotVersion = slot.version;
-    }
+    const snapshot = this.#snapshot(
+      slot,
+      journal.length,
+      this.#options.mutation === 'snapshot-before-apply' ? before : state,
+    );
     const { timersSet, timersDeleted } = this.#timerChanges(slot, task, ctx.timerOps);
     this.#finish(slot, task, {
       key: slot.key,
@@ -455,11 +490,41 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     }));
   }
 
+  /**
+   * A snapshot of `state` when the key's policy says one is due. A state no
+   * store keeps (evolve put a Date or a NaN in it) is not snapshotted: the
+   * journal holds the events and recovery replays them; the next try is
+   * `every` versions later.
+   */
+  #snapshot(slot: KeySlot<S>, applied: number, state: S): Snapshot | undefined {
+    const policy = this.#def.snapshot;
+    if (!policy || applied === 0 || slot.version - slot.snapshotVersion < policy.every) return undefined;
+    slot.snapshotVersion = slot.version;
+    try {
+      checkJson(state, 'state');
+    } catch (error) {
+      if (!(error instanceof UnstorableValueError)) throw error;
+      this.#log.warn(
+        {
+          stage: this.#options.stage,
+          partition: this.#claim.partition,
+          key: slot.key,
+          reason: error.message,
+        },
+        'state not snapshotted: no store keeps it; recovery replays the journal instead',
+      );
+      this.#options.onSnapshotSkipped?.();
+      return undefined;
+    }
+    return { actor: this.#def.name, key: slot.key, version: slot.version, state: structuredClone(state) };
+  }
+
+  /** Deterministic: stage, partition, and the input's seq or the key and the firing's serial. */
   #msgIdBase(slot: KeySlot<S>, task: Task): string {
     const head = `${this.#options.stage}:${this.#claim.partition}`;
     return task.kind === 'input'
       ? `${head}:${task.delivery.envelope.seq}`
-      : `${head}:t:${slot.key}:${task.serial}`;
+      : `${head}:t:${msgIdKey(slot.key)}:${task.serial}`;
   }
 
   #timerChanges(
@@ -496,41 +561,76 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     return { timersSet, timersDeleted };
   }
 
-  #deadLetter(slot: KeySlot<S>, task: Task, phase: string, error: unknown): Unit {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  #deadLetter(
+    slot: KeySlot<S>,
+    task: Task,
+    phase: DeadLetterPhase,
+    error: unknown,
+    refused?: OutputRefused,
+  ): Unit {
+    const input: DeadLetterInput = {
+      stage: this.#options.stage,
+      actor: this.#def.name,
+      subject: this.#options.deadLetterSubject,
+      msgId: `${this.#msgIdBase(slot, task)}:dead`,
+      key: task.kind === 'input' ? task.delivery.envelope.key : slot.key,
+      phase,
+      error,
+      source: task.kind === 'input' ? task.delivery.envelope : undefined,
+      ...(refused
+        ? {
+            output: {
+              subject: refused.draft.subject,
+              key: refused.draft.key,
+              msgId: refused.draft.msgId,
+              payload: refused.payload,
+            },
+          }
+        : {}),
+      ...(task.kind === 'timer' ? { timer: { name: task.name, kind: task.timerKind, at: task.at } } : {}),
+    };
+    const { full, minimal } = deadLetterDrafts(input);
     this.#log.warn(
       {
         stage: this.#options.stage,
         partition: this.#claim.partition,
-        key: slot.key,
+        key: full.key,
         task: taskId(task),
         phase,
-        reason,
+        reason: (full.payload as { reason: string }).reason.slice(0, 500),
       },
       'dead-lettered',
     );
-    const draft = deadLetterDraft({
-      stage: this.#options.stage,
-      subject: this.#options.deadLetterSubject,
-      msgId: `${this.#msgIdBase(slot, task)}:dead`,
-      key: slot.key,
-      phase,
-      reason,
-      delivery: task.kind === 'input' ? task.delivery : undefined,
-      actor: this.#def.name,
-    });
     return {
       key: slot.key,
       inputSeq: task.kind === 'input' ? task.delivery.envelope.seq : undefined,
       events: [],
       snapshot: undefined,
-      outputs: [draft],
+      outputs: [this.#fitting(full, minimal)],
       // A timer whose handler failed is spent: retrying it forever would wedge the key.
       timersSet: [],
       timersDeleted: task.kind === 'timer' ? this.#timerChanges(slot, task, []).timersDeleted : [],
       timerSerial: undefined,
       deliveries: task.kind === 'input' ? [task.delivery] : [],
     };
+  }
+
+  /** The full dead letter if the log takes it, else the minimal one; neither: a misconfigured dead-letter log. */
+  #fitting(full: OutputDraft, minimal: OutputDraft): OutputDraft {
+    for (const draft of [full, minimal]) {
+      try {
+        checkOutputDraft(draft, 0, this.#originBound, this.#options.checkOutput);
+        return draft;
+      } catch (error) {
+        if (!(error instanceof OutputRefused)) throw error;
+        if (draft === minimal) {
+          throw new Error(
+            `stage "${this.#options.stage}": the dead-letter subject "${draft.subject}" refuses even a minimal dead letter (${error.message}); raise its log's size limit`,
+          );
+        }
+      }
+    }
+    return minimal;
   }
 
   /** Ends a task: records its unit, marks its input done, and schedules a commit. */
@@ -696,6 +796,13 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     }
     for (const w of waiters) w.resolve();
     this.#options.onCommit?.(this.#claim.partition, this.#committedWatermark);
+    const onDeadLetter = this.#options.onDeadLetter;
+    if (onDeadLetter) {
+      for (const row of taken.outbox) {
+        if (row.subject === this.#options.deadLetterSubject)
+          onDeadLetter((row.payload as { phase: DeadLetterPhase }).phase);
+      }
+    }
     if (taken.outbox.length > 0) this.#hooks.onCommitted(taken.outbox);
     this.#ack(taken.deliveries);
     for (const [seq, held] of this.#heldAcks) {
@@ -743,6 +850,17 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     this.abort();
     this.#hooks.onFailed(error);
   }
+}
+
+/**
+ * A key as it goes into a firing's msg id: percent-encoded (msg ids travel in
+ * headers, which cannot carry every key), or hashed when long, so that msg
+ * ids stay short enough to key outbox rows.
+ */
+function msgIdKey(key: string): string {
+  const encoded = encodeURIComponent(key);
+  if (encoded.length <= 256) return encoded;
+  return `#${createHash('sha256').update(key).digest('base64url')}`;
 }
 
 /** Keys loaded at once per partition (see `LoadQueue`). */

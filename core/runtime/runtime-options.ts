@@ -1,6 +1,8 @@
 import type { Envelope } from '../envelope.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
+import type { DeadLetterPhase } from './dead-letter.ts';
+import type { OutputCheck } from './unit-check.ts';
 
 /** Deliberate defects for proving that the property tests catch real bugs. Never use them. */
 export type RuntimeMutation = 'no-dedup' | 'snapshot-before-apply';
@@ -39,7 +41,17 @@ export interface RuntimeOptions<I> {
   readonly timerTickMs?: number;
   readonly clock?: () => number;
   readonly logger?: Logger;
+  /**
+   * Asks the log outputs go to whether it takes a record (`Log.check`): an
+   * output it refuses dead-letters its input before the commit. Without it,
+   * outputs are checked against the store's rules only.
+   */
+  readonly checkOutput?: OutputCheck;
   /** Called after every commit with the partition's committed watermark. */
   readonly onCommit?: (partition: number, watermark: number) => void;
+  /** Called for each dead letter a commit wrote, with its phase. */
+  readonly onDeadLetter?: (phase: DeadLetterPhase) => void;
+  /** Called when a due snapshot is skipped because no store keeps the state. */
+  readonly onSnapshotSkipped?: () => void;
   readonly mutation?: RuntimeMutation;
 }

@@ -1,5 +1,6 @@
 import type { ActorContext, EmitOptions, InputInfo, StepInfo, Timers } from '../actor/actor-context.ts';
 import { NonDeterminismError } from '../errors/non-determinism-error.ts';
+import { checkJson } from '../store/storable.ts';
 import type { Json } from '../store/store.ts';
 import { seededRandom, seedOf } from './seeded-random.ts';
 import type { StepRecord } from './steps.ts';
@@ -74,9 +75,11 @@ export class StepContext<O extends Json> implements ActorContext<O> {
     if (recorded !== undefined) return recorded as T;
     const index = this.#index++;
     const id = `${this.#host.actor}/${this.key}/${this.#taskId}/${index}`;
-    // Normalise through JSON so the first run returns exactly what a replay will.
+    // Normalise through JSON so the first run returns exactly what a replay will; a result
+    // no store keeps fails the step here (a dead letter) rather than its commit.
     const raw = await fn({ id, name });
     const value = JSON.parse(JSON.stringify(raw ?? null)) as T;
+    checkJson(value, `result of step "${name}"`);
     this.#pending.push({ index, kind: 'run', name, value });
     const steps = this.#pending;
     this.#pending = [];

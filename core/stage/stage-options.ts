@@ -57,8 +57,16 @@ export interface StageOptions<S extends Json, I, E extends ActorEvent, O extends
   readonly ackWaitMs?: number;
   readonly allowedLatenessMs?: number;
   readonly timerTickMs?: number;
-  /** Wait before restarting a partition that failed. Default 500 ms. */
+  /**
+   * Wait before restarting a partition that failed on its infrastructure (a
+   * lost connection, a server down, a failed commit); it doubles with each
+   * failure until the partition commits again, up to `maxRestartDelayMs`,
+   * with ±20% jitter. Default 500 ms. (A bad record never fails a partition:
+   * it becomes a dead letter.)
+   */
   readonly restartDelayMs?: number;
+  /** The cap of the restart backoff. Default 30 000 ms. */
+  readonly maxRestartDelayMs?: number;
   readonly clock?: () => number;
   readonly logger?: Logger;
   /** Registers the stage's Prometheus metrics (`eddy_stage_*`) there. */

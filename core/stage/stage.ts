@@ -11,6 +11,8 @@ import { sink } from '../operators/sink.ts';
 import { source } from '../operators/source.ts';
 import type { HeldLease, Json, OutboxRow, PartitionClaim, Store } from '../store/store.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
+import { restartBackoff } from './restart-backoff.ts';
+import { checkStageNames } from './stage-names.ts';
 import type { StageOptions } from './stage-options.ts';
 
 interface Running {
@@ -49,6 +51,8 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
   readonly #watermarks = new Map<number, number>();
   /** Partitions waiting to restart after a failure, with the epoch they last ran under. */
   readonly #restarts = new Map<number, { timer: ReturnType<typeof setTimeout>; epoch: number }>();
+  /** Failures of each partition since it last committed: the restart backoff grows with them. */
+  readonly #failures = new Map<number, number>();
   #keeper: LeaseKeeper | undefined;
   #stopping = false;
   readonly #store: Store;
@@ -56,6 +60,7 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
   #outputPartitions = 1;
 
   constructor(options: StageOptions<S, I, E, O>) {
+    checkStageNames(options.name, options.actor.name);
     this.#options = options;
     this.#log = options.logger ?? silentLogger;
     this.#metrics = options.metrics ? StageMetrics.of(options.metrics) : undefined;
@@ -226,13 +231,15 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
         store: this.#store,
         deadLetterSubject: this.deadLetterSubject,
         decode: o.decode ?? jsonDecoder(o.schema),
+        checkOutput: (subject, record) => o.log.check(subject, record),
         onCommit: (p, watermark) => this.#committed(p, watermark),
+        ...this.#observers(),
         // Outputs are numbered per destination partition, so downstream stages can drop republished ones.
         outputPartitions: (subject) =>
           subject === o.output || subject === this.deadLetterSubject ? this.#outputPartitions : undefined,
         ...optional(o),
       }),
-      sink(o.log, this.#store),
+      sink(o.log, this.#store, { deadLetter: { subject: this.deadLetterSubject, actor: o.actor.name } }),
     );
     const subscription = pipeline.subscribe({
       next: (row) => this.published$.next(row),
@@ -253,8 +260,22 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
     this.#changed('started');
   }
 
+  /** The runtime's reports, as metrics. */
+  #observers(): { onDeadLetter?: (phase: string) => void; onSnapshotSkipped?: () => void } {
+    const metrics = this.#metrics;
+    if (!metrics) return {};
+    const stage = this.#options.name;
+    return {
+      onDeadLetter: (phase) => metrics.deadLetters.inc({ stage, phase }),
+      onSnapshotSkipped: () => metrics.snapshotsSkipped.inc({ stage }),
+    };
+  }
+
   #committed(partition: number, watermark: number): void {
     const metrics = this.#metrics;
+    if (this.#failures.delete(partition)) {
+      metrics?.restartDelay.set({ stage: this.#options.name, partition: String(partition) }, 0);
+    }
     if (metrics) {
       const labels = { stage: this.#options.name, partition: String(partition) };
       const before = this.#watermarks.get(partition) ?? watermark;
@@ -282,16 +303,31 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
       return;
     }
     if (this.#stopping || !running) return;
+    this.#scheduleRestart(partition, running.epoch, error, 'partition failed');
+    this.#changed('restarted');
+  }
+
+  /**
+   * Restarts a failed partition after a backoff that doubles with each failure
+   * since its last commit (capped, with jitter), so a partition whose server is
+   * down retries calmly instead of every half second.
+   */
+  #scheduleRestart(partition: number, epoch: number, error: unknown, what: string): void {
+    const attempt = (this.#failures.get(partition) ?? 0) + 1;
+    this.#failures.set(partition, attempt);
+    const delayMs = restartBackoff(attempt, this.#options.restartDelayMs, this.#options.maxRestartDelayMs);
+    const labels = { stage: this.#options.name, partition: String(partition) };
     this.#log.error(
-      { stage: this.#options.name, partition, error: String(error) },
-      'partition failed; restarting',
+      { ...labels, attempt, delayMs, error: String(error) },
+      `${what}; restarting in ${delayMs} ms`,
     );
+    this.#metrics?.restarts.inc(labels);
+    this.#metrics?.restartDelay.set(labels, delayMs / 1000);
     const timer = setTimeout(() => {
       this.#restarts.delete(partition);
       if (!this.#stopping) this.#restart(partition);
-    }, this.#options.restartDelayMs ?? 500);
-    this.#restarts.set(partition, { timer, epoch: running.epoch });
-    this.#changed('restarted');
+    }, delayMs);
+    this.#restarts.set(partition, { timer, epoch });
   }
 
   /** Takes the partition again (a new epoch) and runs it from its committed state. */
@@ -314,15 +350,7 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
 
   #retryLater(partition: number, error: unknown): void {
     if (this.#stopping) return;
-    this.#log.error(
-      { stage: this.#options.name, partition, error: String(error) },
-      'restart failed; retrying',
-    );
-    const timer = setTimeout(() => {
-      this.#restarts.delete(partition);
-      if (!this.#stopping) this.#restart(partition);
-    }, this.#options.restartDelayMs ?? 500);
-    this.#restarts.set(partition, { timer, epoch: 0 });
+    this.#scheduleRestart(partition, 0, error, 'restart failed');
   }
 }
 

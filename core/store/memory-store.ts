@@ -3,7 +3,7 @@ import { JournalConflictError } from '../errors/journal-conflict-error.ts';
 import { StoreClosedError } from '../errors/store-closed-error.ts';
 import { compareCodePoints } from './code-point-order.ts';
 import { type PreparedBatch, prepareBatch } from './prepared-batch.ts';
-import { checkInt32, checkLeaseMs, checkText, frozenJson } from './storable.ts';
+import { checkInt32, checkKey, checkLeaseMs, checkText, frozenJson } from './storable.ts';
 import type {
   ActorRecord,
   CommitBatch,
@@ -226,6 +226,7 @@ export class MemoryStore implements Store {
 
   async load(actor: string, key: string, stage: string, partition: number): Promise<ActorRecord> {
     this.#open('load');
+    checkKey(key, 'key');
     const snapshots = this.#snapshots.get(actor + SEP + key);
     const snapshot = snapshots?.[snapshots.length - 1];
     const progress = this.#progress.get(stage + SEP + partition)?.get(key);

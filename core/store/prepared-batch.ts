@@ -1,6 +1,15 @@
 import { JournalConflictError } from '../errors/journal-conflict-error.ts';
 import { UnstorableValueError } from '../errors/unstorable-value-error.ts';
-import { checkHeaders, checkInt32, checkInteger, checkJson, checkText, checkTime } from './storable.ts';
+import {
+  checkHeaders,
+  checkInt32,
+  checkInteger,
+  checkJson,
+  checkKey,
+  checkName,
+  checkText,
+  checkTime,
+} from './storable.ts';
 import type { CommitBatch, JournalEvent, Json, KeyProgress, OutboxRow, Snapshot, TimerRow } from './store.ts';
 
 export type TimerId = Pick<TimerRow, 'actor' | 'key' | 'name'>;
@@ -64,7 +73,7 @@ export function prepareBatch(batch: CommitBatch): PreparedBatch {
   batch.events.forEach((e, i) => {
     const at = `events[${i}]`;
     checkText(e.actor, `${at}.actor`);
-    checkText(e.key, `${at}.key`);
+    checkKey(e.key, `${at}.key`);
     checkInteger(e.version, `${at}.version`, 1);
     checkText(e.type, `${at}.type`);
     checkInt32(e.schemaVersion, `${at}.schemaVersion`, 0);
@@ -80,7 +89,7 @@ export function prepareBatch(batch: CommitBatch): PreparedBatch {
   batch.snapshots.forEach((s, i) => {
     const at = `snapshots[${i}]`;
     checkText(s.actor, `${at}.actor`);
-    checkText(s.key, `${at}.key`);
+    checkKey(s.key, `${at}.key`);
     checkInteger(s.version, `${at}.version`, 0);
     checkJson(s.state, `${at}.state`);
     const id = s.actor + SEP + s.key + SEP + s.version;
@@ -94,7 +103,7 @@ export function prepareBatch(batch: CommitBatch): PreparedBatch {
     samePartition(o, at);
     checkText(o.msgId, `${at}.msgId`);
     checkText(o.subject, `${at}.subject`);
-    checkText(o.key, `${at}.key`);
+    checkKey(o.key, `${at}.key`);
     checkJson(o.payload, `${at}.payload`);
     checkHeaders(o.headers, `${at}.headers`);
     checkTime(o.eventTime, `${at}.eventTime`);
@@ -105,7 +114,7 @@ export function prepareBatch(batch: CommitBatch): PreparedBatch {
 
   const progress = new Map<string, { seq: number; timerSerial: number }>();
   batch.progress.forEach((p, i) => {
-    checkText(p.key, `progress[${i}].key`);
+    checkKey(p.key, `progress[${i}].key`);
     const seq = checkInteger(p.seq, `progress[${i}].seq`, 0);
     const timerSerial =
       p.timerSerial === undefined ? 0 : checkInteger(p.timerSerial, `progress[${i}].timerSerial`, 0);
@@ -120,8 +129,8 @@ export function prepareBatch(batch: CommitBatch): PreparedBatch {
   batch.timersDeleted.forEach((t, i) => {
     const at = `timersDeleted[${i}]`;
     checkText(t.actor, `${at}.actor`);
-    checkText(t.key, `${at}.key`);
-    checkText(t.name, `${at}.name`);
+    checkKey(t.key, `${at}.key`);
+    checkName(t.name, `${at}.name`);
     deleted.set(t.actor + SEP + t.key + SEP + t.name, t);
   });
   const timers = new Map<string, TimerRow>();
@@ -129,8 +138,8 @@ export function prepareBatch(batch: CommitBatch): PreparedBatch {
     const at = `timersSet[${i}]`;
     samePartition(t, at);
     checkText(t.actor, `${at}.actor`);
-    checkText(t.key, `${at}.key`);
-    checkText(t.name, `${at}.name`);
+    checkKey(t.key, `${at}.key`);
+    checkName(t.name, `${at}.name`);
     if (t.kind !== 'event' && t.kind !== 'processing') {
       throw new UnstorableValueError(`${at}.kind`, `expected 'event' or 'processing', got ${String(t.kind)}`);
     }

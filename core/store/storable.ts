@@ -1,4 +1,6 @@
 import { UnstorableValueError } from '../errors/unstorable-value-error.ts';
+import { keyProblem } from '../log/record-key.ts';
+import { LONE_SURROGATE } from '../text.ts';
 import type { Json } from './store.ts';
 
 /**
@@ -9,8 +11,6 @@ import type { Json } from './store.ts';
  */
 
 const INT32_MAX = 2_147_483_647;
-/** A surrogate without its other half. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Deeper than this is almost surely a cycle; PostgreSQL's jsonb refuses far less deep nesting anyway. */
 const MAX_DEPTH = 1_000;
 
@@ -33,6 +33,29 @@ function describe(value: unknown): string {
 /** A string PostgreSQL keeps exactly. */
 export function checkText(value: unknown, path: string): string {
   const problem = textProblem(value);
+  if (problem !== undefined) throw new UnstorableValueError(path, problem);
+  return value as string;
+}
+
+/** Timer names key rows with the actor and key: bounded so the index entry fits. */
+export const MAX_NAME_BYTES = 512;
+
+/** A name (of a timer): storable text of 1 to `MAX_NAME_BYTES` bytes of UTF-8. */
+export function checkName(value: unknown, path: string): string {
+  const text = checkText(value, path);
+  const bytes = Buffer.byteLength(text);
+  if (bytes === 0 || bytes > MAX_NAME_BYTES) {
+    throw new UnstorableValueError(
+      path,
+      `expected a name of 1..${MAX_NAME_BYTES} bytes of UTF-8, got ${bytes}`,
+    );
+  }
+  return text;
+}
+
+/** A key by the rule every Log and Store keeps (see `keyProblem`). */
+export function checkKey(value: unknown, path: string): string {
+  const problem = keyProblem(value);
   if (problem !== undefined) throw new UnstorableValueError(path, problem);
   return value as string;
 }

@@ -29,6 +29,7 @@ logConformance(
       },
       partitions: (subject) => log.partitions(subject),
       append: (subject, record) => log.append(subject, record),
+      check: (subject, record) => log.check(subject, record),
       read: (subject, partition, fromSeq) => log.read(subject, partition, fromSeq),
       consume: (subject, partition, options) => log.consume(subject, partition, options),
       close: () => log.close(),

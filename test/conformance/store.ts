@@ -4,6 +4,7 @@ import { FencedError } from '../../core/errors/fenced-error.ts';
 import { JournalConflictError } from '../../core/errors/journal-conflict-error.ts';
 import { StoreClosedError } from '../../core/errors/store-closed-error.ts';
 import { UnstorableValueError } from '../../core/errors/unstorable-value-error.ts';
+import { MAX_KEY_BYTES } from '../../core/log/record-key.ts';
 import { compareCodePoints } from '../../core/store/code-point-order.ts';
 import type { CommitBatch, Json, Store } from '../../core/store/store.ts';
 import {
@@ -362,9 +363,39 @@ export function storeConformance(
         });
       });
 
+      it("keeps keys up to the key rule's limit in every table, exactly", { timeout }, async () => {
+        const a = await store.claim(stage, 0, 'a');
+        const keys = [
+          'k'.repeat(MAX_KEY_BYTES),
+          '\u{1F600}'.repeat(MAX_KEY_BYTES / 4),
+          'ä'.repeat(MAX_KEY_BYTES / 2),
+          ' spaced.key*> with\r\nbreaks\t',
+        ];
+        const name = 'n'.repeat(512);
+        await store.commit({
+          ...emptyBatch(a),
+          events: keys.map((k) => event(actor, k, 1)),
+          snapshots: keys.map((k) => snapshot(actor, k, 1, { k })),
+          outbox: keys.map((k, i) => ({ ...outboxRow(a, `m${i}`, i + 1), key: k })),
+          progress: keys.map((k, i) => ({ key: k, seq: i + 1 })),
+          timersSet: keys.map((k) => timer(a, actor, k, name, 1)),
+          watermark: 0,
+        });
+        expect(await store.keys(actor)).toEqual([...keys].sort(compareCodePoints));
+        for (const [i, k] of keys.entries()) {
+          const loaded = await store.load(actor, k, stage, 0);
+          expect(loaded.snapshot?.state).toEqual({ k });
+          expect(loaded.lastAppliedSeq).toBe(i + 1);
+        }
+        expect((await store.outbox(stage, 0)).map((o) => o.key)).toEqual(keys);
+        expect((await store.timers(stage, 0)).map((t) => t.key).sort(compareCodePoints)).toEqual(
+          [...keys].sort(compareCodePoints),
+        );
+      });
+
       it('keys lists each key with a journal once, in code point order', { timeout }, async () => {
         const a = await store.claim(stage, 0, 'a');
-        const keys = ['b', 'a', 'B', '\u{1F600}', '\uFFFD', 'ä', 'a b', ''];
+        const keys = ['b', 'a', 'B', '\u{1F600}', '\uFFFD', 'ä', 'a b', ' a.b*>\r\n'];
         await store.commit({ ...emptyBatch(a), events: keys.map((k) => event(actor, k, 1)) });
         await store.commit({
           ...emptyBatch(a),
@@ -722,6 +753,16 @@ export function storeConformance(
           ['events[0].data.s', { ...ok, events: [event(actor, 'k', 1, { s: 'nul \u0000 inside' })] }],
           ['events[0].data.s', { ...ok, events: [event(actor, 'k', 1, { s: 'lone \uD800 surrogate' })] }],
           ['events[0].key', { ...ok, events: [event(actor, 'k\uDC00', 1)] }],
+          // The key rule every Log and Store keeps: PostgreSQL would refuse these or fail its index.
+          ['events[0].key', { ...ok, events: [event(actor, '', 1)] }],
+          ['events[0].key', { ...ok, events: [event(actor, 'k\u0000', 1)] }],
+          ['events[0].key', { ...ok, events: [event(actor, 'k'.repeat(MAX_KEY_BYTES + 1), 1)] }],
+          ['events[0].key', { ...ok, events: [event(actor, '\u{1F600}'.repeat(MAX_KEY_BYTES / 4 + 1), 1)] }],
+          ['snapshots[0].key', { ...ok, snapshots: [snapshot(actor, 'x'.repeat(3_000), 1, {})] }],
+          ['outbox[0].key', { ...ok, outbox: [{ ...outboxRow(a, 'm', 1), key: 'x'.repeat(10_000) }] }],
+          ['progress[0].key', { ...ok, progress: [{ key: '', seq: 1 }] }],
+          ['timersSet[0].key', { ...ok, timersSet: [timer(a, actor, '\uD800', 't', 1)] }],
+          ['timersSet[0].name', { ...ok, timersSet: [timer(a, actor, 'k', 'n'.repeat(513), 1)] }],
           [
             'events[0].data.when',
             { ...ok, events: [event(actor, 'k', 1, { when: new Date(0) } as unknown as Json)] },
@@ -762,6 +803,7 @@ export function storeConformance(
         });
         expect(await store.outbox(stage, 0)).toEqual([]);
         expect(await store.timers(stage, 0)).toEqual([]);
+        await expect(store.load(actor, 'k\u0000', stage, 0)).rejects.toBeInstanceOf(UnstorableValueError);
         await expect(store.claim(stage, 0.5, 'a')).rejects.toBeInstanceOf(UnstorableValueError);
         await expect(store.claim('nul\u0000', 0, 'a')).rejects.toBeInstanceOf(UnstorableValueError);
         await store.commit(ok);

@@ -19,6 +19,7 @@ import {
   streamName,
   TopicConfigConflictError,
 } from '../../connectors/jetstream/index.ts';
+import { InvalidRecordError } from '../../core/errors/record-refused-error.ts';
 import {
   PartitionCountMismatchError,
   PartitionOutOfRangeError,
@@ -182,7 +183,7 @@ describe('append and read', () => {
     expect(text(envelopes[0]?.payload ?? new Uint8Array())).toBe('one');
     await expect(
       log.append(subject, { key: 'k', payload: bytes('x'), msgId: 'm-2', headers: { 'Eddy-Key': 'x' } }),
-    ).rejects.toBeInstanceOf(TypeError);
+    ).rejects.toBeInstanceOf(InvalidRecordError);
     await expect(
       log.append(subject, { key: 'k', payload: bytes('x'), msgId: 'm-3', partition: 2 }),
     ).rejects.toBeInstanceOf(PartitionOutOfRangeError);

@@ -39,7 +39,7 @@ interface DeadLetter {
     readonly partition: number;
     readonly seq: number;
     readonly id: string;
-    readonly payloadBase64: string;
+    readonly payloadPrefixBase64: string;
   };
 }
 
@@ -117,7 +117,7 @@ describe('Stage dead letters (memory log, memory store)', () => {
     expect(schema?.reason).toContain('amount');
     expect(decide?.reason).toBe('RangeError: negative amounts are refused');
     expect(letters.map((l) => l.letter.phase)).toEqual(['decode', 'decode', 'decode', 'decide']);
-    expect(letters.map((l) => l.headers['Eddy-Dead-Letter-Phase'])).toEqual([
+    expect(letters.map((l) => l.headers['Dead-Letter-Phase'])).toEqual([
       'decode',
       'decode',
       'decode',
@@ -127,7 +127,7 @@ describe('Stage dead letters (memory log, memory store)', () => {
     for (const [i, { letter }] of letters.entries()) {
       expect(letter).toMatchObject({ stage: 'adder', actor: 'adder' });
       expect(letter.source).toMatchObject({ subject: 'adds', partition: 0, id: `in-${i + 2}` });
-      expect(new Uint8Array(Buffer.from(letter.source.payloadBase64, 'base64'))).toEqual(originals[i]);
+      expect(new Uint8Array(Buffer.from(letter.source.payloadPrefixBase64, 'base64'))).toEqual(originals[i]);
     }
 
     const outputs: Json[] = [];

@@ -68,6 +68,7 @@ class RecordingLog implements Log {
   ensureTopic: Log['ensureTopic'] = (config) => this.#inner.ensureTopic(config);
   partitions: Log['partitions'] = (subject) => this.#inner.partitions(subject);
   append: Log['append'] = (subject, record) => this.#inner.append(subject, record);
+  check: Log['check'] = (subject, record) => this.#inner.check(subject, record);
   read: Log['read'] = (subject, partition, fromSeq) => this.#inner.read(subject, partition, fromSeq);
   close: Log['close'] = () => this.#inner.close();
 }

@@ -234,14 +234,14 @@ describe('ctx steps through a Stage (memory log, memory store)', () => {
     const letter = dead[0]?.payload as {
       phase: string;
       reason: string;
-      source: { seq: number; payloadBase64: string };
+      source: { seq: number; payloadPrefixBase64: string };
     };
     expect(letter.phase).toBe('decide');
     expect(letter.reason).toMatch(
       /^NonDeterminismError: .*recorded as run\(base\) but the re-run asked for run\(renamed\)/,
     );
     expect(letter.source.seq).toBe(1);
-    expect(JSON.parse(Buffer.from(letter.source.payloadBase64, 'base64').toString())).toEqual({
+    expect(JSON.parse(Buffer.from(letter.source.payloadPrefixBase64, 'base64').toString())).toEqual({
       sku: 'apple',
     });
     const outputs = await records(log, 'quotes.out');
