@@ -86,7 +86,7 @@ export class StageMetrics {
     });
     this.deadLetters = new Counter({
       name: 'eddy_stage_dead_letters_total',
-      help: 'Dead letters committed, by the phase the record failed in (decode, key, decide, evolve, onTimer, store, output, publish).',
+      help: 'Dead letters published, by the phase the record failed in (decode, key, decide, evolve, onTimer, store, output, publish).',
       labelNames: ['stage', 'phase'],
       registers,
     });

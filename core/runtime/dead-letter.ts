@@ -110,7 +110,8 @@ export interface DeadLetterInput {
  * refuses the full one.
  */
 export function deadLetterDrafts(input: DeadLetterInput): { full: OutputDraft; minimal: OutputDraft } {
-  const keyValid = keyProblem(input.key) === undefined;
+  // A key the log could not read exactly (`Envelope.keyProblem`) may look valid: it is not.
+  const keyValid = input.phase !== 'key' && keyProblem(input.key) === undefined;
   const reason = reasonOf(input.error);
   const letter: DeadLetter = {
     stage: input.stage,

@@ -796,13 +796,6 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     }
     for (const w of waiters) w.resolve();
     this.#options.onCommit?.(this.#claim.partition, this.#committedWatermark);
-    const onDeadLetter = this.#options.onDeadLetter;
-    if (onDeadLetter) {
-      for (const row of taken.outbox) {
-        if (row.subject === this.#options.deadLetterSubject)
-          onDeadLetter((row.payload as { phase: DeadLetterPhase }).phase);
-      }
-    }
     if (taken.outbox.length > 0) this.#hooks.onCommitted(taken.outbox);
     this.#ack(taken.deliveries);
     for (const [seq, held] of this.#heldAcks) {

@@ -1,7 +1,6 @@
 import type { Envelope } from '../envelope.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
-import type { DeadLetterPhase } from './dead-letter.ts';
 import type { OutputCheck } from './unit-check.ts';
 
 /** Deliberate defects for proving that the property tests catch real bugs. Never use them. */
@@ -49,8 +48,6 @@ export interface RuntimeOptions<I> {
   readonly checkOutput?: OutputCheck;
   /** Called after every commit with the partition's committed watermark. */
   readonly onCommit?: (partition: number, watermark: number) => void;
-  /** Called for each dead letter a commit wrote, with its phase. */
-  readonly onDeadLetter?: (phase: DeadLetterPhase) => void;
   /** Called when a due snapshot is skipped because no store keeps the state. */
   readonly onSnapshotSkipped?: () => void;
   readonly mutation?: RuntimeMutation;

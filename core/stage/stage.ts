@@ -67,7 +67,12 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
     this.#store = this.#metrics ? meteredStore(options.store, this.#metrics) : options.store;
     const metrics = this.#metrics;
     if (metrics) {
-      this.published$.subscribe((row) => metrics.outputs.inc({ stage: options.name, subject: row.subject }));
+      this.published$.subscribe((row) => {
+        metrics.outputs.inc({ stage: options.name, subject: row.subject });
+        if (row.subject === this.deadLetterSubject) {
+          metrics.deadLetters.inc({ stage: options.name, phase: (row.payload as { phase: string }).phase });
+        }
+      });
     }
   }
 
@@ -261,14 +266,10 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
   }
 
   /** The runtime's reports, as metrics. */
-  #observers(): { onDeadLetter?: (phase: string) => void; onSnapshotSkipped?: () => void } {
+  #observers(): { onSnapshotSkipped?: () => void } {
     const metrics = this.#metrics;
-    if (!metrics) return {};
     const stage = this.#options.name;
-    return {
-      onDeadLetter: (phase) => metrics.deadLetters.inc({ stage, phase }),
-      onSnapshotSkipped: () => metrics.snapshotsSkipped.inc({ stage }),
-    };
+    return metrics ? { onSnapshotSkipped: () => metrics.snapshotsSkipped.inc({ stage }) } : {};
   }
 
   #committed(partition: number, watermark: number): void {

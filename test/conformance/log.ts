@@ -6,6 +6,7 @@ import { consumeTests } from './log-consume-tests.ts';
 import { dedupTests } from './log-dedup-tests.ts';
 import { propertyTests } from './log-property-tests.ts';
 import { readTests } from './log-read-tests.ts';
+import { refusalTests } from './log-refusal-tests.ts';
 import { type LogConformanceOptions, logSuite, type OpenedLog } from './log-suite.ts';
 import { topicTests } from './log-topic-tests.ts';
 
@@ -49,6 +50,7 @@ export function logConformance(
 
     topicTests(suite);
     appendTests(suite);
+    refusalTests(suite);
     dedupTests(suite);
     readTests(suite);
     consumeTests(suite);

@@ -19,7 +19,8 @@ import {
   streamName,
   TopicConfigConflictError,
 } from '../../connectors/jetstream/index.ts';
-import { InvalidRecordError } from '../../core/errors/record-refused-error.ts';
+import { RequestBatcher } from '../../connectors/jetstream/request-batcher.ts';
+import { InvalidRecordError, PayloadTooLargeError } from '../../core/errors/record-refused-error.ts';
 import {
   PartitionCountMismatchError,
   PartitionOutOfRangeError,
@@ -187,6 +188,39 @@ describe('append and read', () => {
     await expect(
       log.append(subject, { key: 'k', payload: bytes('x'), msgId: 'm-3', partition: 2 }),
     ).rejects.toBeInstanceOf(PartitionOutOfRangeError);
+  });
+
+  it("refuses a record over the server's max_payload, naming it, and stays open", async () => {
+    const subject = uniqueSubject('jsl.big');
+    const log = await openLog();
+    await log.ensureTopic({ subject, partitions: 1 });
+    const big = { key: 'k', payload: new Uint8Array(5 << 20), msgId: 'big-1' };
+    const error = await log.append(subject, big).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PayloadTooLargeError);
+    expect(String(error)).toMatch(/over the NATS server's max_payload of 1048576 bytes/);
+    expect(() => log.check(subject, big)).toThrow(PayloadTooLargeError);
+    // A record just under the limit, headers included, goes through; the log is still open.
+    const room = 1_048_576 - 200;
+    expect(
+      await log.append(subject, { key: 'k', payload: new Uint8Array(room), msgId: 'fits' }),
+    ).toMatchObject({
+      duplicate: false,
+    });
+    const stored = [];
+    for await (const e of log.read(subject, 0, 1)) stored.push(e.payload.length);
+    expect(stored).toEqual([room]);
+  });
+
+  it('reports a publish the client refuses as refused, not as a closed log', async () => {
+    const nc = await connect({ servers: natsUrl });
+    try {
+      const requests = new RequestBatcher(nc, '_INBOX');
+      const outcome = await requests.request('anything', new Uint8Array(2 << 20), 1_000);
+      expect(outcome.kind).toBe('refused');
+      requests.close();
+    } finally {
+      await nc.close();
+    }
   });
 
   it('reads up to the end at the time of the call while appends continue', async () => {
