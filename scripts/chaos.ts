@@ -7,6 +7,7 @@
 // The --no-*/--one-instance flags narrow a failing run down to the fault behind it.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DEFECTS } from '../core/defects.ts';
 import { runChaos } from '../test/chaos/chaos-run.ts';
 import { ciProfile, fullProfile } from '../test/chaos/profiles.ts';
 
@@ -27,7 +28,7 @@ const args = z
   .object({
     events: z.coerce.number().int().positive().optional(),
     seed: z.coerce.number().int().nonnegative().optional(),
-    mutation: z.enum(['no-dedup', 'snapshot-before-apply']).optional(),
+    mutation: z.enum(DEFECTS).optional(),
     kills: z.coerce.number().int().nonnegative().optional(),
     leaseMs: z.coerce.number().int().positive().optional(),
   })

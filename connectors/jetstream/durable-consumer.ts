@@ -11,6 +11,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { hasDefect } from '../../core/defects.ts';
 import type { Consumer, ConsumerOptions, Delivery } from '../../core/log/log.ts';
 import { JetStreamDelivery } from './delivery.ts';
 import { apiCode } from './ensure-stream.ts';
@@ -161,7 +162,7 @@ export class JetStreamConsumer implements Consumer {
           for await (const msg of session.messages) {
             if (this.#closed || session.vanished || session.lost !== undefined) break;
             const deliverySeq = msg.info.deliverySequence;
-            if (deliverySeq > this.#lastDeliverySeq + 1) {
+            if (deliverySeq > this.#lastDeliverySeq + 1 && !hasDefect('no-sequence-gap-check')) {
               session.lost = `the consumer sequence jumped from ${this.#lastDeliverySeq} to ${deliverySeq}`;
               break;
             }
@@ -206,7 +207,12 @@ export class JetStreamConsumer implements Consumer {
     for await (const s of status) {
       if (this.#closed) break;
       const session = this.#session;
-      if (s.type === 'disconnect' && session !== undefined && session.lost === undefined) {
+      if (
+        s.type === 'disconnect' &&
+        session !== undefined &&
+        session.lost === undefined &&
+        !hasDefect('no-disconnect-watcher')
+      ) {
         session.lost = 'the connection to NATS was lost';
         session.messages.stop();
       }

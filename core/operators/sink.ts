@@ -1,4 +1,5 @@
 import { Observable, type OperatorFunction } from 'rxjs';
+import { hasDefect } from '../defects.ts';
 import { RecordRefusedError } from '../errors/record-refused-error.ts';
 import type { AppendRecord, Log } from '../log/log.ts';
 import { deadLetterDrafts } from '../runtime/dead-letter.ts';
@@ -51,8 +52,9 @@ export function sink(
         working = true;
         while (queue.length > 0 && !subscriber.closed) {
           const batch = queue.splice(0, window);
+          if (hasDefect('delete-before-puback')) deleter.delete(batch);
           const published = await Promise.all(batch.map((row) => publish(log, row, options.deadLetter)));
-          deleter.delete(batch);
+          if (!hasDefect('delete-before-puback')) deleter.delete(batch);
           for (const row of published) subscriber.next(row);
         }
         working = false;

@@ -1,4 +1,5 @@
 import { AppliedOrigins } from '../dedup/applied-origins.ts';
+import { hasDefect } from '../defects.ts';
 import { OriginSequencer } from '../dedup/origin-sequencer.ts';
 import type { Origin } from '../envelope.ts';
 import type { Delivery } from '../log/log.ts';
@@ -129,7 +130,9 @@ export class CommitBuffer {
         watermark,
         eventTimeWatermark,
         ...(this.#applied.changed ? { appliedOrigins: this.#applied.toJson() } : {}),
-        ...(this.#sequencer.changed ? { originSequences: this.#sequencer.toJson() } : {}),
+        ...(this.#sequencer.changed && !hasDefect('forget-origin-sequences')
+          ? { originSequences: this.#sequencer.toJson() }
+          : {}),
       },
       outbox,
       deliveries,

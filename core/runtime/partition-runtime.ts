@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { hasDefect } from '../defects.ts';
 import type { ActorDefinition, ActorEvent, Decision, FiredTimer } from '../actor/actor-definition.ts';
 import { makeUpcaster } from '../actor/upcast.ts';
 import { AppliedOrigins } from '../dedup/applied-origins.ts';
@@ -148,7 +149,7 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     this.#signals.hold(delivery);
     const env = delivery.envelope;
     if (env.seq <= this.#tracker.maxSeen) {
-      if (this.#options.mutation === 'no-dedup') this.#enqueueInput(delivery);
+      if (hasDefect('no-dedup')) this.#enqueueInput(delivery);
       else this.#redelivered(delivery);
       return;
     }
@@ -295,7 +296,7 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     if (task.kind === 'timer') return this.#runTimer(slot, task);
     const delivery = task.delivery;
     const env = delivery.envelope;
-    if (env.seq <= slot.lastApplied && this.#options.mutation !== 'no-dedup') {
+    if (env.seq <= slot.lastApplied && !hasDefect('no-dedup')) {
       this.#finish(slot, task, emptyUnit(slot.key, env.seq, delivery));
       return undefined;
     }
@@ -304,7 +305,7 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     if (
       env.origin &&
       !this.#taken.add(env.origin.id, env.origin.seq) &&
-      this.#options.mutation !== 'no-dedup'
+      !hasDefect('no-dedup')
     ) {
       this.#finish(slot, task, emptyUnit(slot.key, env.seq, delivery));
       return undefined;
@@ -454,7 +455,7 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     const snapshot = this.#snapshot(
       slot,
       journal.length,
-      this.#options.mutation === 'snapshot-before-apply' ? before : state,
+      hasDefect('snapshot-before-apply') ? before : state,
     );
     const { timersSet, timersDeleted } = this.#timerChanges(slot, task, ctx.timerOps);
     this.#finish(slot, task, {

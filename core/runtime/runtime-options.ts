@@ -3,9 +3,6 @@ import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import type { OutputCheck } from './unit-check.ts';
 
-/** Deliberate defects for proving that the property tests catch real bugs. Never use them. */
-export type RuntimeMutation = 'no-dedup' | 'snapshot-before-apply';
-
 /** How a keyed actor runtime processes one claimed partition. */
 export interface RuntimeOptions<I> {
   readonly stage: string;
@@ -50,5 +47,4 @@ export interface RuntimeOptions<I> {
   readonly onCommit?: (partition: number, watermark: number) => void;
   /** Called when a due snapshot is skipped because no store keeps the state. */
   readonly onSnapshotSkipped?: () => void;
-  readonly mutation?: RuntimeMutation;
 }

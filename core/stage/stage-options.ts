@@ -4,7 +4,6 @@ import type { ActorDefinition, ActorEvent } from '../actor/actor-definition.ts';
 import type { Envelope } from '../envelope.ts';
 import type { AckMode, Log } from '../log/log.ts';
 import type { Logger } from '../logger.ts';
-import type { RuntimeMutation } from '../runtime/runtime-options.ts';
 import type { Json, Store } from '../store/store.ts';
 
 export interface StageOptions<S extends Json, I, E extends ActorEvent, O extends Json> {
@@ -71,6 +70,4 @@ export interface StageOptions<S extends Json, I, E extends ActorEvent, O extends
   readonly logger?: Logger;
   /** Registers the stage's Prometheus metrics (`eddy_stage_*`) there. */
   readonly metrics?: Registry;
-  /** Test-only defects (see `eddy/testing`). */
-  readonly mutation?: RuntimeMutation;
 }

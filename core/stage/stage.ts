@@ -367,6 +367,5 @@ function optional<S extends Json, I, E extends ActorEvent, O extends Json>(o: St
     ...(o.ackWaitMs !== undefined ? { ackWaitMs: o.ackWaitMs } : {}),
     ...(o.clock !== undefined ? { clock: o.clock } : {}),
     ...(o.logger !== undefined ? { logger: o.logger } : {}),
-    ...(o.mutation !== undefined ? { mutation: o.mutation } : {}),
   };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JetStreamLog } from '../../connectors/jetstream/jetstream-log.ts';
 import { PgStore } from '../../connectors/postgres/pg-store.ts';
-import type { RuntimeMutation } from '../../core/runtime/runtime-options.ts';
+import type { Defect } from '../../core/defects.ts';
 import { NatsServer } from '../services/nats-server.ts';
 import { PostgresCluster } from '../services/postgres-cluster.ts';
 import { type Fault, planFaults } from './faults.ts';
@@ -37,7 +37,7 @@ export interface ChaosProfile {
   /** After the last event and fault, how long the stage may take to produce the remaining outputs. */
   readonly settleTimeoutMs: number;
   /** A deliberate defect in the stage processes, to see the checks fail. */
-  readonly mutation?: RuntimeMutation;
+  readonly mutation?: Defect;
 }
 
 /** The one line `npm run chaos` prints, plus what explains it. */

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import { JetStreamLog } from '../../connectors/jetstream/jetstream-log.ts';
 import { PgStore } from '../../connectors/postgres/pg-store.ts';
+import { DEFECTS, switchOnDefects } from '../../core/defects.ts';
 import { Stage } from '../../core/stage/stage.ts';
 import { CHAOS, chaosInputSchema, sumActor } from './sum-actor.ts';
 
@@ -21,9 +22,10 @@ const env = z
     CHAOS_READY_FILE: z.string().min(1),
     CHAOS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     /** A deliberate defect, to show that the chaos checks catch one. */
-    CHAOS_MUTATION: z.enum(['', 'no-dedup', 'snapshot-before-apply']).default(''),
+    CHAOS_MUTATION: z.enum(['', ...DEFECTS]).default(''),
   })
   .parse(process.env);
+if (env.CHAOS_MUTATION !== '') switchOnDefects([env.CHAOS_MUTATION]);
 
 const logger = pino({ level: env.CHAOS_LOG_LEVEL, base: { owner: env.CHAOS_OWNER } }, pino.destination(2));
 const partitions = env.CHAOS_PARTITIONS === '' ? undefined : env.CHAOS_PARTITIONS.split(',').map(Number);
@@ -48,7 +50,6 @@ const stage = new Stage({
   restartDelayMs: 250,
   logger,
   ...(partitions === undefined ? {} : { partitions }),
-  ...(env.CHAOS_MUTATION === '' ? {} : { mutation: env.CHAOS_MUTATION }),
 });
 
 process.once('SIGTERM', () => {

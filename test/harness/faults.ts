@@ -11,6 +11,12 @@ export type Fault =
   | { readonly kind: 'crash-after-commit'; readonly commit: number }
   /** ...after publishing outputs, before deleting them from the outbox (nth delete). */
   | { readonly kind: 'crash-after-publish'; readonly delete: number }
+  /**
+   * The nth publish of the stage never reaches the log, and the process dies
+   * waiting for its acknowledgement. A row deleted from the outbox before its
+   * acknowledgement would be lost for good.
+   */
+  | { readonly kind: 'lost-publish'; readonly publish: number }
   /** The log hands the nth delivery over twice in a row. */
   | { readonly kind: 'duplicate-delivery'; readonly delivery: number }
   /** The log hands the nth delivery over again `after` deliveries later. */
@@ -35,6 +41,7 @@ export function faultSchedule(
     fc.record({ kind: fc.constant('crash-before-commit' as const), commit }),
     fc.record({ kind: fc.constant('crash-after-commit' as const), commit }),
     fc.record({ kind: fc.constant('crash-after-publish' as const), delete: fc.integer({ min: 1, max: 6 }) }),
+    fc.record({ kind: fc.constant('lost-publish' as const), publish: fc.integer({ min: 1, max: 12 }) }),
     fc.record({ kind: fc.constant('duplicate-delivery' as const), delivery }),
     fc.record({
       kind: fc.constant('redelivery' as const),

@@ -1,16 +1,25 @@
 import type { Consumer, ConsumerOptions, Delivery, Log } from '../../core/log/log.ts';
 import type { Fault } from './faults.ts';
+import { SimulatedCrash } from './simulated-crash.ts';
 
 /**
  * A Log whose consumers hand some deliveries over twice: at once (a duplicate)
  * or some deliveries later (a redelivery overtaken by newer messages, as
- * JetStream does after a timeout).
+ * JetStream does after a timeout), and that loses some publishes: the record
+ * never arrives and the publisher dies waiting (a `SimulatedCrash`).
  */
 export class FaultyLog implements Log {
   readonly #inner: Log;
   readonly #faults: readonly Fault[];
   #deliveries = 0;
   #duplicates = 0;
+  #publishes = 0;
+  #lost = 0;
+
+  /** How many publishes this log lost. */
+  get lostPublishes(): number {
+    return this.#lost;
+  }
 
   /** How many extra deliveries this log handed over. */
   get duplicates(): number {
@@ -64,7 +73,14 @@ export class FaultyLog implements Log {
 
   ensureTopic: Log['ensureTopic'] = (config) => this.#inner.ensureTopic(config);
   partitions: Log['partitions'] = (subject) => this.#inner.partitions(subject);
-  append: Log['append'] = (subject, record) => this.#inner.append(subject, record);
+  append: Log['append'] = async (subject, record) => {
+    const n = ++this.#publishes;
+    if (this.#faults.some((f) => f.kind === 'lost-publish' && f.publish === n)) {
+      this.#lost++;
+      throw new SimulatedCrash(`publish ${n} lost on the way; the publisher died waiting for its ack`);
+    }
+    return this.#inner.append(subject, record);
+  };
   check: Log['check'] = (subject, record) => this.#inner.check(subject, record);
   read: Log['read'] = (subject, partition, fromSeq) => this.#inner.read(subject, partition, fromSeq);
   close: Log['close'] = () => this.#inner.close();

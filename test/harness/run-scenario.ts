@@ -4,7 +4,6 @@ import { MemoryLog } from '../../core/log/memory-log.ts';
 import { canonical, replayKey, type SnapshotMismatch } from '../../core/replay/replay-key.ts';
 import { newSlot } from '../../core/runtime/key-slot.ts';
 import { recoverSlot } from '../../core/runtime/recover-slot.ts';
-import type { RuntimeMutation } from '../../core/runtime/runtime-options.ts';
 import { Stage } from '../../core/stage/stage.ts';
 import { MemoryStore } from '../../core/store/memory-store.ts';
 import type { Json, Store } from '../../core/store/store.ts';
@@ -35,8 +34,6 @@ export interface ScenarioOptions<S extends Json, I, E extends ActorEvent, O exte
   readonly commitEvery?: number;
   /** Small values passivate keys mid-stream. */
   readonly maxActiveKeys?: number;
-  /** Deliberate runtime defects, to show the checks have teeth. */
-  readonly mutation?: RuntimeMutation;
   /** Gives up after this long without finishing. Default 20 000 ms. */
   readonly timeoutMs?: number;
   /** Unique stage name, for runs that share a store. Default 'scenario'. */
@@ -60,7 +57,7 @@ export interface ScenarioOutcome {
   readonly snapshotMismatches: readonly SnapshotMismatch[];
   /** Instances started: more than one after a restart or kill. */
   readonly instances: number;
-  /** Crashes injected into commits and outbox deletes. */
+  /** Crashes injected into commits, outbox deletes and publishes. */
   readonly crashes: number;
   /** Extra deliveries injected. */
   readonly duplicates: number;
@@ -115,7 +112,6 @@ export async function runScenario<S extends Json, I, E extends ActorEvent, O ext
       restartDelayMs: 1,
       clock: () => 1_700_000_000_000,
       ...(options.maxActiveKeys !== undefined ? { maxActiveKeys: options.maxActiveKeys } : {}),
-      ...(options.mutation !== undefined ? { mutation: options.mutation } : {}),
     });
   };
 
@@ -163,7 +159,7 @@ export async function runScenario<S extends Json, I, E extends ActorEvent, O ext
   const outcome = {
     ...(await collect(options.actor, log, inner, name, output, stage.deadLetterSubject)),
     instances,
-    crashes: store.crashes,
+    crashes: store.crashes + faultyLog.lostPublishes,
     duplicates: faultyLog.duplicates,
   };
   await log.close();
