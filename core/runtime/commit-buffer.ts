@@ -1,6 +1,6 @@
 import { AppliedOrigins } from '../dedup/applied-origins.ts';
-import { hasDefect } from '../defects.ts';
 import { OriginSequencer } from '../dedup/origin-sequencer.ts';
+import { hasDefect } from '../defects.ts';
 import type { Origin } from '../envelope.ts';
 import type { Delivery } from '../log/log.ts';
 import { partitionOf } from '../log/partition-of.ts';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { hasDefect } from '../defects.ts';
 import type { ActorDefinition, ActorEvent, Decision, FiredTimer } from '../actor/actor-definition.ts';
 import { makeUpcaster } from '../actor/upcast.ts';
 import { AppliedOrigins } from '../dedup/applied-origins.ts';
+import { hasDefect } from '../defects.ts';
 import { FencedError } from '../errors/fenced-error.ts';
 import { UnstorableValueError } from '../errors/unstorable-value-error.ts';
 import type { AppendRecord, Delivery } from '../log/log.ts';
@@ -302,11 +302,7 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     }
     // An upstream stage's output seen before under another seq: republished after the log's
     // duplicate window (the original of the same key ran first: one key runs in order).
-    if (
-      env.origin &&
-      !this.#taken.add(env.origin.id, env.origin.seq) &&
-      !hasDefect('no-dedup')
-    ) {
+    if (env.origin && !this.#taken.add(env.origin.id, env.origin.seq) && !hasDefect('no-dedup')) {
       this.#finish(slot, task, emptyUnit(slot.key, env.seq, delivery));
       return undefined;
     }
