@@ -5,6 +5,7 @@ import type {
   Consumer,
   ConsumerOptions,
   Log,
+  RecordOutline,
   TopicConfig,
 } from '../core/log/log.ts';
 
@@ -29,7 +30,7 @@ export class ObservedLog implements Log {
     return this.#inner.partitions(subject);
   }
 
-  check(subject: string, record: AppendRecord): void {
+  check(subject: string, record: RecordOutline): void {
     this.#inner.check(subject, record);
   }
 

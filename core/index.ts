@@ -22,6 +22,12 @@ export type { Envelope } from './envelope.ts';
 export { FencedError } from './errors/fenced-error.ts';
 export { JournalConflictError } from './errors/journal-conflict-error.ts';
 export { NonDeterminismError } from './errors/non-determinism-error.ts';
+export {
+  InvalidRecordError,
+  PayloadTooLargeError,
+  type RecordPart,
+  RecordRefusedError,
+} from './errors/record-refused-error.ts';
 export { StoreClosedError } from './errors/store-closed-error.ts';
 export { UnstorableValueError } from './errors/unstorable-value-error.ts';
 export * from './log/index.ts';
@@ -30,6 +36,12 @@ export { type ActorOperatorOptions, actor } from './operators/actor.ts';
 export { type SinkOptions, sink } from './operators/sink.ts';
 export { source } from './operators/source.ts';
 export { canonical, type KeyReplay, replayKey, type SnapshotMismatch } from './replay/replay-key.ts';
+export type {
+  DeadLetter,
+  DeadLetterPhase,
+  OutputSummary,
+  RecordSummary,
+} from './runtime/dead-letter.ts';
 export type { RuntimeOptions } from './runtime/runtime-options.ts';
 export { Stage } from './stage/stage.ts';
 export type { StageOptions } from './stage/stage-options.ts';

@@ -5,6 +5,16 @@
 
 /** A surrogate without its other half. */
 export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const ANY_SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Whether `value` holds a surrogate without its other half, which UTF-8 cannot
+ * encode. Most strings hold no surrogate at all: a plain character class
+ * settles those several times faster than the lookaround.
+ */
+export function hasLoneSurrogate(value: string): boolean {
+  return ANY_SURROGATE.test(value) && LONE_SURROGATE.test(value);
+}
 // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what this looks for.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 

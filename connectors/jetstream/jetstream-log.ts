@@ -12,10 +12,16 @@ import { PartitionOutOfRangeError } from '../../core/errors/partition-out-of-ran
 import { PayloadTooLargeError } from '../../core/errors/record-refused-error.ts';
 import { TopicNotFoundError } from '../../core/errors/topic-not-found-error.ts';
 import { checkAppend } from '../../core/log/append-rules.ts';
-import type { AppendAck, AppendRecord, Consumer, ConsumerOptions, Log } from '../../core/log/log.ts';
+import type {
+  AppendAck,
+  AppendRecord,
+  Consumer,
+  ConsumerOptions,
+  Log,
+  RecordOutline,
+} from '../../core/log/log.ts';
 import { partitionOf } from '../../core/log/partition-of.ts';
 import { type ConsumerContext, JetStreamConsumer } from './durable-consumer.ts';
-import type { EncodedHeaders } from './encoded-headers.ts';
 import { ensureStream, streamInfo } from './ensure-stream.ts';
 import { JetStreamConnectError, TopicConfigConflictError } from './errors.ts';
 import {
@@ -28,7 +34,7 @@ import { consumerName, partitionSubject, streamName } from './names.ts';
 import { JetStreamOrderedConsumer } from './ordered-consumer.ts';
 import { publishRecord } from './publish-record.ts';
 import { readPartition } from './read-partition.ts';
-import { publishHeaders } from './record-codec.ts';
+import { headerBlockBytes, publishHeaders } from './record-codec.ts';
 import { redactText } from './redact.ts';
 import { RequestBatcher } from './request-batcher.ts';
 import { partitionsOfStream } from './topic-description.ts';
@@ -112,13 +118,16 @@ export class JetStreamLog implements Log {
   }
 
   /** Also refuses what the connected server's `max_payload` (headers included) does not take. */
-  check(subject: string, record: AppendRecord): void {
-    this.#encode(subject, record);
+  check(subject: string, record: RecordOutline): void {
+    checkAppend(subject, record);
+    this.#checkSize(subject, headerBlockBytes(record, Date.now()) + record.payloadBytes);
   }
 
   async append(subject: string, record: AppendRecord): Promise<AppendAck> {
     this.#assertOpen('append');
-    const headers = this.#encode(subject, record);
+    checkAppend(subject, record);
+    const headers = publishHeaders(record, Date.now());
+    this.#checkSize(subject, headers.encode().length + record.payload.length);
     const partitions = this.#partitions.get(subject) ?? (await this.partitions(subject));
     const partition = record.partition ?? partitionOf(record.key, partitions);
     checkPartition(subject, partition, partitions);
@@ -194,16 +203,12 @@ export class JetStreamLog implements Log {
     if (this.#ownsConnection && !this.#nc.isClosed()) await this.#nc.drain();
   }
 
-  /** The record's headers, once it passed the rules of every log and the server's size limit. */
-  #encode(subject: string, record: AppendRecord): EncodedHeaders {
-    checkAppend(subject, record);
-    const headers = publishHeaders(record, Date.now());
+  /** NATS refuses a message over the server's max_payload, headers included. */
+  #checkSize(subject: string, bytes: number): void {
     const max = this.#nc.info?.max_payload;
-    const bytes = headers.encode().length + record.payload.length;
     if (max !== undefined && bytes > max) {
       throw new PayloadTooLargeError(subject, bytes, max, "the NATS server's max_payload");
     }
-    return headers;
   }
 
   /**

@@ -21,7 +21,24 @@ export const MSG_ID_HEADER = 'Nats-Msg-Id';
  * (the append time when the record has none, so every reader sees the same
  * value). The record must have passed `checkAppend`.
  */
-export function publishHeaders(record: AppendRecord, now: number): EncodedHeaders {
+export function publishHeaders(record: RecordHead, now: number): EncodedHeaders {
+  return new EncodedHeaders(headerEntries(record, now));
+}
+
+/** What a record's headers are made of: all of it but the payload. */
+export type RecordHead = Omit<AppendRecord, 'payload'>;
+
+/**
+ * The size of the header block `publishHeaders` encodes, computed without
+ * encoding it (`NATS/1.0`, then `\r\nName: value` per header, then `\r\n\r\n`).
+ */
+export function headerBlockBytes(record: RecordHead, now: number): number {
+  let bytes = 12;
+  for (const [name, value] of headerEntries(record, now)) bytes += 4 + name.length + Buffer.byteLength(value);
+  return bytes;
+}
+
+function headerEntries(record: RecordHead, now: number): [string, string][] {
   const entries: [string, string][] = Object.entries(record.headers ?? {});
   if (VERBATIM.test(record.key)) {
     entries.push([KEY_HEADER, record.key]);
@@ -32,7 +49,7 @@ export function publishHeaders(record: AppendRecord, now: number): EncodedHeader
   if (record.origin) {
     entries.push([ORIGIN_HEADER, record.origin.id], [ORIGIN_SEQ_HEADER, String(record.origin.seq)]);
   }
-  return new EncodedHeaders(entries);
+  return entries;
 }
 
 /** The envelope of a stored message of partition `partition` of topic `subject`. */

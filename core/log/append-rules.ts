@@ -1,6 +1,6 @@
 import { InvalidRecordError } from '../errors/record-refused-error.ts';
-import { LONE_SURROGATE, shown } from '../text.ts';
-import type { AppendRecord } from './log.ts';
+import { hasLoneSurrogate, shown } from '../text.ts';
+import type { RecordOutline } from './log.ts';
 import { keyProblem } from './record-key.ts';
 
 /** `Eddy-*` and `Nats-*` headers belong to eddy and JetStream. */
@@ -21,9 +21,9 @@ export const MAX_ID_LENGTH = 1024;
  * runs on the other. Size limits are each log's own.
  *
  * @example
- * checkAppend('orders', { key: 'k', payload, msgId: 'm1', headers: { 'Eddy-Phase': 'x' } }); // throws: reserved
+ * checkAppend('orders', { key: 'k', msgId: 'm1', headers: { 'Eddy-Phase': 'x' } }); // throws: reserved
  */
-export function checkAppend(subject: string, record: AppendRecord): void {
+export function checkAppend(subject: string, record: Omit<RecordOutline, 'payloadBytes'>): void {
   const key = keyProblem(record.key);
   if (key !== undefined) throw new InvalidRecordError(subject, 'key', key);
   const id = idProblem(record.msgId);
@@ -51,8 +51,8 @@ export function checkAppend(subject: string, record: AppendRecord): void {
  * NATS carries them (user headers, key, msg id and eddy's own), give or take a
  * few bytes. The memory log limits this; JetStream measures its exact header block.
  */
-export function recordBytes(record: AppendRecord): number {
-  let bytes = record.payload.length + 96 + utf8Length(record.key) + utf8Length(record.msgId);
+export function recordBytes(record: RecordOutline): number {
+  let bytes = record.payloadBytes + 96 + utf8Length(record.key) + utf8Length(record.msgId);
   for (const [name, value] of Object.entries(record.headers ?? {}))
     bytes += name.length + utf8Length(value) + 4;
   if (record.origin) bytes += record.origin.id.length + 48;
@@ -63,7 +63,7 @@ function idProblem(id: unknown): string | undefined {
   if (typeof id !== 'string' || id === '') return 'must be a non-empty string';
   if (!VERBATIM.test(id)) return 'must have no line breaks or surrounding whitespace';
   if (id.length > MAX_ID_LENGTH) return `is ${id.length} characters, over ${MAX_ID_LENGTH}`;
-  if (id.includes('\u0000') || LONE_SURROGATE.test(id)) return 'must have no NUL or lone surrogate';
+  if (id.includes('\u0000') || hasLoneSurrogate(id)) return 'must have no NUL or lone surrogate';
   return undefined;
 }
 
@@ -75,7 +75,7 @@ function headerProblem(name: string, value: unknown): string | undefined {
     return `header name ${shown(name)} is not valid for NATS (printable ASCII without ':' or spaces); rename it`;
   }
   if (typeof value !== 'string') return `header ${shown(name)} has a ${typeof value} value, not a string`;
-  if (!VERBATIM.test(value) || value.includes('\u0000') || LONE_SURROGATE.test(value)) {
+  if (!VERBATIM.test(value) || value.includes('\u0000') || hasLoneSurrogate(value)) {
     return `header ${shown(name)} value ${shown(value)} cannot be carried verbatim (line breaks, surrounding whitespace, NUL or a lone surrogate); encode it`;
   }
   return undefined;
@@ -85,10 +85,6 @@ function shownAny(value: unknown): string {
   return typeof value === 'string' ? shown(value) : String(value);
 }
 
-const encoder = new TextEncoder();
-
 function utf8Length(value: string): number {
-  // ASCII is the common case: one byte per unit.
-  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0x7f) return encoder.encode(value).length;
-  return value.length;
+  return Buffer.byteLength(value, 'utf8');
 }

@@ -22,6 +22,12 @@ export interface AppendRecord {
   readonly origin?: Origin;
 }
 
+/**
+ * A record as `Log.check` judges it: everything but the payload's bytes, of
+ * which only the count matters.
+ */
+export type RecordOutline = Omit<AppendRecord, 'payload'> & { readonly payloadBytes: number };
+
 export interface AppendAck {
   readonly partition: number;
   readonly seq: number;
@@ -94,15 +100,16 @@ export interface Log {
    */
   append(subject: string, record: AppendRecord): Promise<AppendAck>;
   /**
-   * Throws the `RecordRefusedError` that `append` would throw for `record`, and
-   * returns when the log would take it; appends nothing, does no I/O. A stage
-   * checks each output before its commit, so one the log would refuse becomes a
-   * dead letter instead of an outbox row that can never be published.
+   * Throws the `RecordRefusedError` that `append` would throw for a record like
+   * `record` (with a payload of `payloadBytes` bytes), and returns when the log
+   * would take it; appends nothing, does no I/O. A stage checks each output
+   * before its commit, so one the log would refuse becomes a dead letter
+   * instead of an outbox row that can never be published.
    *
    * @example
-   * log.check('totals', { key: 'k', payload: bytes, msgId: 'm1' }); // throws PayloadTooLargeError if over the limit
+   * log.check('totals', { key: 'k', payloadBytes: 5 << 20, msgId: 'm1' }); // throws PayloadTooLargeError
    */
-  check(subject: string, record: AppendRecord): void;
+  check(subject: string, record: RecordOutline): void;
   /** Ordered read without acks from `fromSeq` (inclusive) to the current end, then ends. */
   read(subject: string, partition: number, fromSeq: number): AsyncIterable<Envelope<Uint8Array>>;
   /** A durable consumer with explicit acks; runs until closed. */

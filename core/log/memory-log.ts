@@ -6,7 +6,15 @@ import { PayloadTooLargeError } from '../errors/record-refused-error.ts';
 import { TopicNotFoundError } from '../errors/topic-not-found-error.ts';
 import { checkAppend, recordBytes } from './append-rules.ts';
 import { DedupWindow } from './dedup-window.ts';
-import type { AppendAck, AppendRecord, Consumer, ConsumerOptions, Log, TopicConfig } from './log.ts';
+import type {
+  AppendAck,
+  AppendRecord,
+  Consumer,
+  ConsumerOptions,
+  Log,
+  RecordOutline,
+  TopicConfig,
+} from './log.ts';
 import { MemoryAcklessConsumer } from './memory-ackless-consumer.ts';
 import { MemoryConsumer } from './memory-consumer.ts';
 import { MemoryPartition } from './memory-partition.ts';
@@ -101,7 +109,7 @@ export class MemoryLog implements Log {
     return this.#topic(subject).partitions.length;
   }
 
-  check(subject: string, record: AppendRecord): void {
+  check(subject: string, record: RecordOutline): void {
     checkAppend(subject, record);
     const bytes = recordBytes(record);
     if (bytes > this.#maxRecordBytes) {
@@ -112,7 +120,7 @@ export class MemoryLog implements Log {
   async append(subject: string, record: AppendRecord): Promise<AppendAck> {
     this.#assertOpen('append');
     const topic = this.#topic(subject);
-    this.check(subject, record);
+    this.check(subject, { ...record, payloadBytes: record.payload.length });
     const partition = record.partition ?? partitionOf(record.key, topic.partitions.length);
     const target = partitionIn(topic, subject, partition);
     const now = this.#now();

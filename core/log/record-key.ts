@@ -1,4 +1,4 @@
-import { LONE_SURROGATE } from '../text.ts';
+import { hasLoneSurrogate } from '../text.ts';
 
 /**
  * The key rule, the same for every Log and Store: a key is a non-empty string
@@ -24,7 +24,7 @@ export function keyProblem(key: unknown): string | undefined {
   if (typeof key !== 'string') return `the key is ${key === null ? 'null' : typeof key}, not a string`;
   if (key === '') return 'the key is empty';
   if (key.includes('\u0000')) return 'the key contains a NUL character, which PostgreSQL cannot store';
-  if (LONE_SURROGATE.test(key)) return 'the key contains a lone UTF-16 surrogate, which UTF-8 cannot encode';
+  if (hasLoneSurrogate(key)) return 'the key contains a lone UTF-16 surrogate, which UTF-8 cannot encode';
   // Cheap bound first: a UTF-16 unit is at most 3 bytes of UTF-8.
   if (key.length * 3 > MAX_KEY_BYTES) {
     const bytes = encoder.encode(key).length;

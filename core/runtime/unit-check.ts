@@ -1,5 +1,5 @@
 import { RecordRefusedError } from '../errors/record-refused-error.ts';
-import type { AppendRecord } from '../log/log.ts';
+import type { AppendRecord, RecordOutline } from '../log/log.ts';
 import { checkHeaders, checkJson, checkName, checkText, checkTime } from '../store/storable.ts';
 import type { JournalEvent } from '../store/store.ts';
 import type { TimerOp } from './step-context.ts';
@@ -7,21 +7,26 @@ import type { OutputDraft } from './unit.ts';
 
 const encoder = new TextEncoder();
 
-/** Asks the output log whether it takes a record; throws its `RecordRefusedError` if not. */
-export type OutputCheck = (subject: string, record: AppendRecord) => void;
+/** Asks the output log whether it takes a record (`Log.check`); throws its `RecordRefusedError` if not. */
+export type OutputCheck = (subject: string, record: RecordOutline) => void;
 
-/** An output the log refused, with the record it was asked about. */
+/** An output the log refused, with the payload it was asked about. */
 export class OutputRefused extends Error {
   override readonly name = 'OutputRefused';
   readonly draft: OutputDraft;
-  readonly payload: Uint8Array;
   readonly refusal: RecordRefusedError;
+  readonly #json: string;
 
-  constructor(draft: OutputDraft, payload: Uint8Array, refusal: RecordRefusedError) {
+  constructor(draft: OutputDraft, json: string, refusal: RecordRefusedError) {
     super(refusal.message);
     this.draft = draft;
-    this.payload = payload;
+    this.#json = json;
     this.refusal = refusal;
+  }
+
+  /** The payload as it would have been published. */
+  get payload(): Uint8Array {
+    return encoder.encode(this.#json);
   }
 }
 
@@ -60,30 +65,30 @@ export function checkUnit(
 }
 
 /**
- * Checks one output as the store and the log will see it; returns its payload
- * as it will be published. Throws `OutputRefused` when the log refuses it.
+ * Checks one output as the store and the log will see it (its payload is
+ * measured, not encoded). Throws `OutputRefused` when the log refuses it.
  */
 export function checkOutputDraft(
   o: OutputDraft,
   index: number,
   origin: AppendRecord['origin'],
   checkOutput: OutputCheck | undefined,
-): Uint8Array {
+): void {
   checkJson(o.payload, `output ${index} payload`);
   checkHeaders(o.headers, `output ${index} headers`);
-  const payload = encoder.encode(JSON.stringify(o.payload));
+  if (checkOutput === undefined) return;
+  const json = JSON.stringify(o.payload);
   try {
-    checkOutput?.(o.subject, {
+    checkOutput(o.subject, {
       key: o.key,
-      payload,
+      payloadBytes: Buffer.byteLength(json),
       msgId: o.msgId,
       headers: o.headers,
       eventTime: o.eventTime,
       ...(origin ? { origin } : {}),
     });
   } catch (error) {
-    if (error instanceof RecordRefusedError) throw new OutputRefused(o, payload, error);
+    if (error instanceof RecordRefusedError) throw new OutputRefused(o, json, error);
     throw error;
   }
-  return payload;
 }

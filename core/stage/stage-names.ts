@@ -1,5 +1,5 @@
 import { VERBATIM } from '../log/append-rules.ts';
-import { LONE_SURROGATE, shown } from '../text.ts';
+import { hasLoneSurrogate, shown } from '../text.ts';
 
 /** Stage and actor names key rows and msg ids (which travel in headers): bounded and header-safe. */
 export const MAX_STAGE_NAME_LENGTH = 200;
@@ -20,7 +20,7 @@ export function checkStageNames(stage: string, actor: string): void {
       name.length > MAX_STAGE_NAME_LENGTH ||
       !VERBATIM.test(name) ||
       name.includes('\u0000') ||
-      LONE_SURROGATE.test(name)
+      hasLoneSurrogate(name)
     ) {
       throw new TypeError(
         `${what} name ${typeof name === 'string' ? shown(name) : String(name)} is not valid: use 1 to ${MAX_STAGE_NAME_LENGTH} characters without line breaks, surrounding whitespace or NUL`,

@@ -1,6 +1,6 @@
 import { UnstorableValueError } from '../errors/unstorable-value-error.ts';
 import { keyProblem } from '../log/record-key.ts';
-import { LONE_SURROGATE } from '../text.ts';
+import { hasLoneSurrogate } from '../text.ts';
 import type { Json } from './store.ts';
 
 /**
@@ -16,7 +16,7 @@ const MAX_DEPTH = 1_000;
 
 function textProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return `expected a string, got ${describe(value)}`;
-  if (value.includes('\u0000') || LONE_SURROGATE.test(value))
+  if (value.includes('\u0000') || hasLoneSurrogate(value))
     return 'a string with a NUL character or a lone surrogate, which PostgreSQL cannot keep';
   return undefined;
 }

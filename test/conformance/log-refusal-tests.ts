@@ -36,7 +36,7 @@ export function refusalTests(s: LogSuite): void {
         const kind = part === 'size' ? PayloadTooLargeError : InvalidRecordError;
         const checked = (() => {
           try {
-            s.log.check(subject, record);
+            s.log.check(subject, { ...record, payloadBytes: record.payload.length });
           } catch (error) {
             return error;
           }
@@ -64,7 +64,7 @@ export function refusalTests(s: LogSuite): void {
         '\u{1F600}'.repeat(MAX_KEY_BYTES / 4),
       ];
       for (const [i, key] of keys.entries()) {
-        s.log.check(subject, { key, payload: bytes('x'), msgId: `k${i}` });
+        s.log.check(subject, { key, payloadBytes: 1, msgId: `k${i}` });
         await s.log.append(subject, { key, payload: bytes('x'), msgId: `k${i}`, partition: 0 });
       }
       expect((await readAll(subject, 0)).map((e) => e.key)).toEqual(keys);

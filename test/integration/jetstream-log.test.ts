@@ -198,17 +198,39 @@ describe('append and read', () => {
     const error = await log.append(subject, big).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PayloadTooLargeError);
     expect(String(error)).toMatch(/over the NATS server's max_payload of 1048576 bytes/);
-    expect(() => log.check(subject, big)).toThrow(PayloadTooLargeError);
+    expect(() => log.check(subject, { key: 'k', payloadBytes: big.payload.length, msgId: 'big-1' })).toThrow(
+      PayloadTooLargeError,
+    );
     // A record just under the limit, headers included, goes through; the log is still open.
     const room = 1_048_576 - 200;
     expect(
       await log.append(subject, { key: 'k', payload: new Uint8Array(room), msgId: 'fits' }),
-    ).toMatchObject({
-      duplicate: false,
-    });
+    ).toMatchObject({ duplicate: false });
     const stored = [];
     for await (const e of log.read(subject, 0, 1)) stored.push(e.payload.length);
     expect(stored).toEqual([room]);
+    // check measures the headers append encodes: the same verdict on either side of the limit.
+    // Here the headers take 84 bytes (key, event time, a 12-character msg id).
+    const verdicts: [string, string][] = [];
+    for (const edge of [1_048_576 - 85, 1_048_576 - 84, 1_048_576 - 83]) {
+      const outline = { key: 'k', payloadBytes: edge, msgId: `edge-${edge}`, eventTime: 1_700_000_000_000 };
+      let checked = 'taken';
+      try {
+        log.check(subject, outline);
+      } catch {
+        checked = 'refused';
+      }
+      const appended = await log.append(subject, { ...outline, payload: new Uint8Array(edge) }).then(
+        () => 'taken',
+        () => 'refused',
+      );
+      verdicts.push([checked, appended]);
+    }
+    expect(verdicts).toEqual([
+      ['taken', 'taken'],
+      ['taken', 'taken'],
+      ['refused', 'refused'],
+    ]);
   });
 
   it('reports a publish the client refuses as refused, not as a closed log', async () => {

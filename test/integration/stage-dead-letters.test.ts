@@ -1,3 +1,4 @@
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineActor } from '../../core/actor/actor-definition.ts';
@@ -137,5 +138,73 @@ describe('Stage dead letters (memory log, memory store)', () => {
     // Bad input is data, not a failure: the partition never restarted.
     expect(store.claims).toBe(1);
     expect(errors).toEqual([]);
+  });
+});
+
+describe('a state no store keeps', () => {
+  // evolve puts a Date into the state: the events are plain JSON, the state is not.
+  type Stamped = { readonly n: number; readonly at: Json };
+  const stamper = defineActor({
+    name: 'stamper',
+    initial: (): Stamped => ({ n: 0, at: null }),
+    decide: (s: Stamped, _input: unknown, ctx) => {
+      ctx.emit({ n: s.n + 1 });
+      return [{ type: 'Stamped' as const }];
+    },
+    evolve: (s: Stamped, _e: { type: 'Stamped' }): Stamped => ({
+      n: s.n + 1,
+      at: new Date(0) as unknown as Json,
+    }),
+    snapshot: { every: 2, keep: 1 },
+  });
+
+  it('is not snapshotted, says so, and recovers from the journal; the inputs are not dead letters', async () => {
+    const log = new MemoryLog();
+    const store = new MemoryStore();
+    await log.ensureTopic({ subject: 'stamps', partitions: 1 });
+    const warnings: string[] = [];
+    const logger: Logger = {
+      debug: () => {},
+      info: () => {},
+      warn: (_o, m) => warnings.push(m ?? ''),
+      error: () => {},
+    };
+    const registry = new Registry();
+    const stage = () =>
+      new Stage({
+        name: 'stamper',
+        log,
+        store,
+        input: 'stamps',
+        output: 'stamped',
+        actor: stamper,
+        partitions: [0],
+        commitIntervalMs: 1,
+        logger,
+        metrics: registry,
+      });
+    for (let i = 0; i < 4; i++)
+      await log.append('stamps', { key: 'k', payload: encoder.encode('{}'), msgId: `s${i}` });
+    const first = stage();
+    await first.start();
+    await until('four inputs', () => first.watermarks().get(0) === 4);
+    await first.stop();
+    expect(await store.snapshots('stamper', 'k')).toEqual([]);
+    expect(warnings).toContain(
+      'state not snapshotted: no store keeps it; recovery replays the journal instead',
+    );
+    expect(await registry.metrics()).toMatch(/eddy_stage_snapshots_skipped_total\{stage="stamper"\} 2/);
+    // A new instance recovers the key from the journal alone and goes on counting.
+    await log.append('stamps', { key: 'k', payload: encoder.encode('{}'), msgId: 's4' });
+    const second = stage();
+    await second.start();
+    await until('the fifth input', () => second.watermarks().get(0) === 5);
+    await until('the outbox published', async () => (await store.outbox('stamper', 0)).length === 0);
+    await second.stop();
+    const outputs: Json[] = [];
+    for await (const env of log.read('stamped', 0, 1)) outputs.push(JSON.parse(decoder.decode(env.payload)));
+    expect(outputs).toEqual([1, 2, 3, 4, 5].map((n) => ({ n })));
+    expect(await log.partitions('stamper.dead-letter')).toBe(1);
+    for await (const _ of log.read('stamper.dead-letter', 0, 1)) throw new Error('no input is a dead letter');
   });
 });
