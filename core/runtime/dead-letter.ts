@@ -151,6 +151,32 @@ export function deadLetterDrafts(input: DeadLetterInput): { full: OutputDraft; m
   return { full: draft(letter), minimal: draft(minimal) };
 }
 
+/**
+ * The full dead letter if `check` (the log's verdict) lets it through, else the
+ * minimal one; if neither, the dead-letter log is misconfigured and the
+ * partition cannot go on, which is said plainly.
+ */
+export function fittingDeadLetter(
+  full: OutputDraft,
+  minimal: OutputDraft,
+  stage: string,
+  check: (draft: OutputDraft) => void,
+): OutputDraft {
+  try {
+    check(full);
+    return full;
+  } catch {
+    try {
+      check(minimal);
+      return minimal;
+    } catch (error) {
+      throw new Error(
+        `stage "${stage}": the dead-letter subject "${minimal.subject}" refuses even a minimal dead letter (${reasonOf(error)}); raise its log's size limit`,
+      );
+    }
+  }
+}
+
 export function reasonOf(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);

@@ -1,18 +1,22 @@
-import { createHash } from 'node:crypto';
 import type { ActorDefinition, ActorEvent, Decision, FiredTimer } from '../actor/actor-definition.ts';
 import { makeUpcaster } from '../actor/upcast.ts';
 import { AppliedOrigins } from '../dedup/applied-origins.ts';
 import { hasDefect } from '../defects.ts';
 import { FencedError } from '../errors/fenced-error.ts';
-import { UnstorableValueError } from '../errors/unstorable-value-error.ts';
 import type { AppendRecord, Delivery } from '../log/log.ts';
 import { keyProblem } from '../log/record-key.ts';
 import { type Logger, silentLogger } from '../logger.ts';
-import { checkJson } from '../store/storable.ts';
 import type { JournalEvent, Json, OutboxRow, PartitionClaim, Snapshot, TimerRow } from '../store/store.ts';
 import { shown } from '../text.ts';
 import { CommitBuffer } from './commit-buffer.ts';
-import { type DeadLetterInput, type DeadLetterPhase, deadLetterDrafts, INVALID_KEY } from './dead-letter.ts';
+import {
+  type DeadLetterInput,
+  type DeadLetterPhase,
+  deadLetterDrafts,
+  fittingDeadLetter,
+  INVALID_KEY,
+} from './dead-letter.ts';
+import { dueSnapshot } from './due-snapshot.ts';
 import { InProgressSignals } from './in-progress-signals.ts';
 import {
   isIdle,
@@ -25,6 +29,7 @@ import {
   timerSerialOf,
 } from './key-slot.ts';
 import { LoadQueue } from './load-queue.ts';
+import { msgIdBase } from './msg-ids.ts';
 import { recoverSlot } from './recover-slot.ts';
 import type { RuntimeOptions } from './runtime-options.ts';
 import { StepContext, type TimerOp } from './step-context.ts';
@@ -487,41 +492,22 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     }));
   }
 
-  /**
-   * A snapshot of `state` when the key's policy says one is due. A state no
-   * store keeps (evolve put a Date or a NaN in it) is not snapshotted: the
-   * journal holds the events and recovery replays them; the next try is
-   * `every` versions later.
-   */
+  /** The due snapshot of `state`, if any; a skipped one is logged. */
   #snapshot(slot: KeySlot<S>, applied: number, state: S): Snapshot | undefined {
-    const policy = this.#def.snapshot;
-    if (!policy || applied === 0 || slot.version - slot.snapshotVersion < policy.every) return undefined;
-    slot.snapshotVersion = slot.version;
-    try {
-      checkJson(state, 'state');
-    } catch (error) {
-      if (!(error instanceof UnstorableValueError)) throw error;
+    const due = dueSnapshot(this.#def, slot, applied, state);
+    if (due.kind === 'skipped') {
+      const { stage } = this.#options;
       this.#log.warn(
-        {
-          stage: this.#options.stage,
-          partition: this.#claim.partition,
-          key: slot.key,
-          reason: error.message,
-        },
+        { stage, partition: this.#claim.partition, key: slot.key, reason: due.reason },
         'state not snapshotted: no store keeps it; recovery replays the journal instead',
       );
       this.#options.onSnapshotSkipped?.();
-      return undefined;
     }
-    return { actor: this.#def.name, key: slot.key, version: slot.version, state: structuredClone(state) };
+    return due.kind === 'taken' ? due.snapshot : undefined;
   }
 
-  /** Deterministic: stage, partition, and the input's seq or the key and the firing's serial. */
   #msgIdBase(slot: KeySlot<S>, task: Task): string {
-    const head = `${this.#options.stage}:${this.#claim.partition}`;
-    return task.kind === 'input'
-      ? `${head}:${task.delivery.envelope.seq}`
-      : `${head}:t:${msgIdKey(slot.key)}:${task.serial}`;
+    return msgIdBase(this.#options.stage, this.#claim.partition, task, slot.key);
   }
 
   #timerChanges(
@@ -603,31 +589,17 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
       inputSeq: task.kind === 'input' ? task.delivery.envelope.seq : undefined,
       events: [],
       snapshot: undefined,
-      outputs: [this.#fitting(full, minimal)],
+      outputs: [
+        fittingDeadLetter(full, minimal, this.#options.stage, (draft) =>
+          checkOutputDraft(draft, 0, this.#originBound, this.#options.checkOutput),
+        ),
+      ],
       // A timer whose handler failed is spent: retrying it forever would wedge the key.
       timersSet: [],
       timersDeleted: task.kind === 'timer' ? this.#timerChanges(slot, task, []).timersDeleted : [],
       timerSerial: undefined,
       deliveries: task.kind === 'input' ? [task.delivery] : [],
     };
-  }
-
-  /** The full dead letter if the log takes it, else the minimal one; neither: a misconfigured dead-letter log. */
-  #fitting(full: OutputDraft, minimal: OutputDraft): OutputDraft {
-    for (const draft of [full, minimal]) {
-      try {
-        checkOutputDraft(draft, 0, this.#originBound, this.#options.checkOutput);
-        return draft;
-      } catch (error) {
-        if (!(error instanceof OutputRefused)) throw error;
-        if (draft === minimal) {
-          throw new Error(
-            `stage "${this.#options.stage}": the dead-letter subject "${draft.subject}" refuses even a minimal dead letter (${error.message}); raise its log's size limit`,
-          );
-        }
-      }
-    }
-    return minimal;
   }
 
   /** Ends a task: records its unit, marks its input done, and schedules a commit. */
@@ -840,17 +812,6 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     this.abort();
     this.#hooks.onFailed(error);
   }
-}
-
-/**
- * A key as it goes into a firing's msg id: percent-encoded (msg ids travel in
- * headers, which cannot carry every key), or hashed when long, so that msg
- * ids stay short enough to key outbox rows.
- */
-function msgIdKey(key: string): string {
-  const encoded = encodeURIComponent(key);
-  if (encoded.length <= 256) return encoded;
-  return `#${createHash('sha256').update(key).digest('base64url')}`;
 }
 
 /** Keys loaded at once per partition (see `LoadQueue`). */

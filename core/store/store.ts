@@ -62,9 +62,15 @@ export interface TimerRow {
   readonly serial: number;
 }
 
+/**
+ * A key's progress in (stage, partition). A stage writes it only where the
+ * partition watermark does not cover it (a key that ran ahead of a slow one),
+ * or with a new timer serial: a restart re-reads from the watermark, so only
+ * inputs above it need telling apart.
+ */
 export interface KeyProgress {
   readonly key: string;
-  /** Highest input seq applied for this key in (stage, partition). */
+  /** Highest input seq applied for this key in (stage, partition); the store keeps the highest. */
   readonly seq: number;
   /** Highest timer serial the key handed out in (stage, partition); the store keeps the highest. */
   readonly timerSerial?: number;

@@ -1,0 +1,39 @@
+import type { ActorDefinition, ActorEvent } from '../actor/actor-definition.ts';
+import { UnstorableValueError } from '../errors/unstorable-value-error.ts';
+import { checkJson } from '../store/storable.ts';
+import type { Json, Snapshot } from '../store/store.ts';
+import type { KeySlot } from './key-slot.ts';
+
+/** A due snapshot, or why a due one was skipped. */
+export type DueSnapshot =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'taken'; readonly snapshot: Snapshot }
+  | { readonly kind: 'skipped'; readonly reason: string };
+
+/**
+ * A snapshot of `state` when the actor's policy says one is due after
+ * `applied` more events (and the slot records it as taken). A state no store
+ * keeps (an evolve that put a Date or a NaN in it) is skipped: the journal
+ * holds the events and recovery replays them; the next try is `every`
+ * versions later.
+ */
+export function dueSnapshot<S extends Json, I, E extends ActorEvent, O extends Json>(
+  def: ActorDefinition<S, I, E, O>,
+  slot: KeySlot<S>,
+  applied: number,
+  state: S,
+): DueSnapshot {
+  const policy = def.snapshot;
+  if (!policy || applied === 0 || slot.version - slot.snapshotVersion < policy.every) return { kind: 'none' };
+  slot.snapshotVersion = slot.version;
+  try {
+    checkJson(state, 'state');
+  } catch (error) {
+    if (!(error instanceof UnstorableValueError)) throw error;
+    return { kind: 'skipped', reason: error.message };
+  }
+  return {
+    kind: 'taken',
+    snapshot: { actor: def.name, key: slot.key, version: slot.version, state: structuredClone(state) },
+  };
+}
