@@ -10,22 +10,16 @@
  * - `no-sequence-gap-check`: the JetStream consumer ignores jumps in its delivery sequence.
  * - `no-disconnect-watcher`: the JetStream consumer ignores a dropped connection.
  */
-export type Defect =
-  | 'no-dedup'
-  | 'snapshot-before-apply'
-  | 'delete-before-puback'
-  | 'forget-origin-sequences'
-  | 'no-sequence-gap-check'
-  | 'no-disconnect-watcher';
-
-export const DEFECTS: readonly Defect[] = [
+export const DEFECTS = [
   'no-dedup',
   'snapshot-before-apply',
   'delete-before-puback',
   'forget-origin-sequences',
   'no-sequence-gap-check',
   'no-disconnect-watcher',
-];
+] as const;
+
+export type Defect = (typeof DEFECTS)[number];
 
 const active = new Set<Defect>();
 

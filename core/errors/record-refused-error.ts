@@ -1,9 +1,10 @@
 /**
  * A log refuses this record as it is and always will: retrying cannot help.
- * `append` throws it (and `check` does, without appending) as one of its two
- * kinds: `InvalidRecordError` (key, msg id, header or origin) and
- * `PayloadTooLargeError`. A stage turns an output the log refuses into a dead
- * letter instead of retrying it forever.
+ * `append` and `check` throw its two kinds for what they see themselves
+ * (`InvalidRecordError`: key, msg id, header or origin; `PayloadTooLargeError`),
+ * and `append` throws it as such for a refusal only the server gives (a
+ * stream's maximum message size). A stage turns an output the log refuses into
+ * a dead letter instead of retrying it forever.
  *
  * @example
  * try { await log.append('orders', record); }

@@ -124,7 +124,9 @@ function jsonProblem(value: unknown, depth: number): JsonProblem | undefined {
       return message === undefined ? undefined : { at: [], message };
     }
     case 'number':
-      return Number.isFinite(value) ? undefined : { at: [], message: `${value} is not JSON` };
+      return Number.isFinite(value)
+        ? undefined
+        : { at: [], message: `${value} is not JSON (jsonb keeps finite numbers only)` };
     case 'boolean':
       return undefined;
     case 'object': {

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { JetStreamLog, streamName } from '../../connectors/jetstream/index.ts';
 import { defineActor } from '../../core/actor/actor-definition.ts';
-import type { Logger } from '../../core/logger.ts';
 import type { DeadLetter } from '../../core/runtime/dead-letter.ts';
 import { Stage } from '../../core/stage/stage.ts';
 import { MemoryStore } from '../../core/store/memory-store.ts';
 import { waitUntil } from '../services/wait-until.ts';
+import { RecordingLogger } from '../support/recording-logger.ts';
 
 // An output that passes the check before its commit (the server's max_payload) but that
 // its stream refuses when published (a max_msg_size someone set on the stream): the
@@ -38,13 +38,7 @@ it('dead-letters a committed output its stream refuses, and the partition goes o
   const log = await JetStreamLog.connect({ servers: natsUrl }, { storage: 'memory' });
   const jsm = await jetstreamManager(admin);
   const store = new MemoryStore();
-  const errors: string[] = [];
-  const logger: Logger = {
-    debug: () => {},
-    info: () => {},
-    warn: () => {},
-    error: (fields, message) => errors.push(`${message} ${JSON.stringify(fields)}`),
-  };
+  const logger = new RecordingLogger();
   const registry = new Registry();
   try {
     await log.ensureTopic({ subject: `${run}.in`, partitions: 1 });
@@ -77,7 +71,7 @@ it('dead-letters a committed output its stream refuses, and the partition goes o
     );
     await stage.stop();
     expect(settled).toBeUndefined();
-    expect(errors).toEqual([]);
+    expect(logger.at('error')).toEqual([]);
     const outputs = [];
     for await (const e of log.read(`${run}.out`, 0, 1)) outputs.push(JSON.parse(decoder.decode(e.payload)));
     expect(outputs.map((o: { blob: string }) => o.blob.length)).toEqual([10, 20]);

@@ -9,6 +9,7 @@ import { Stage } from '../../core/stage/stage.ts';
 import { MemoryStore } from '../../core/store/memory-store.ts';
 import type { Json, PartitionClaim } from '../../core/store/store.ts';
 import { waitUntil } from '../services/wait-until.ts';
+import { RecordingLogger } from '../support/recording-logger.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -162,13 +163,7 @@ describe('a state no store keeps', () => {
     const log = new MemoryLog();
     const store = new MemoryStore();
     await log.ensureTopic({ subject: 'stamps', partitions: 1 });
-    const warnings: string[] = [];
-    const logger: Logger = {
-      debug: () => {},
-      info: () => {},
-      warn: (_o, m) => warnings.push(m ?? ''),
-      error: () => {},
-    };
+    const logger = new RecordingLogger();
     const registry = new Registry();
     const stage = () =>
       new Stage({
@@ -190,7 +185,7 @@ describe('a state no store keeps', () => {
     await until('four inputs', () => first.watermarks().get(0) === 4);
     await first.stop();
     expect(await store.snapshots('stamper', 'k')).toEqual([]);
-    expect(warnings).toContain(
+    expect(logger.lines.map((l) => l.message)).toContain(
       'state not snapshotted: no store keeps it; recovery replays the journal instead',
     );
     expect(await registry.metrics()).toMatch(/eddy_stage_snapshots_skipped_total\{stage="stamper"\} 2/);

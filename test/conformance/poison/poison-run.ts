@@ -1,12 +1,12 @@
 import { Registry } from 'prom-client';
 import type { Envelope } from '../../../core/envelope.ts';
 import type { Log } from '../../../core/log/log.ts';
-import type { Logger } from '../../../core/logger.ts';
 import { replayKey } from '../../../core/replay/replay-key.ts';
 import type { DeadLetter } from '../../../core/runtime/dead-letter.ts';
 import { Stage } from '../../../core/stage/stage.ts';
 import type { Json, Store } from '../../../core/store/store.ts';
 import { waitUntil } from '../../services/wait-until.ts';
+import { RecordingLogger } from '../../support/recording-logger.ts';
 import { type PoisonState, poisonActor, poisonInput } from './poison-actor.ts';
 import { type PoisonCase, poisonCases, type RefusedCase, refusedCases } from './poison-cases.ts';
 
@@ -108,13 +108,7 @@ export async function runPoison(
     Array.from({ length: PARTITIONS }, async (_, p) => (await readAll(log, input, p)).at(-1)?.seq ?? 0),
   );
 
-  const errors: string[] = [];
-  const logger: Logger = {
-    debug: () => {},
-    info: () => {},
-    warn: () => {},
-    error: (fields, message) => errors.push(`${message} ${JSON.stringify(fields)}`),
-  };
+  const logger = new RecordingLogger();
   const registry = new Registry();
   const stage = new Stage({
     name: run,
@@ -141,6 +135,7 @@ export async function runPoison(
   );
   const metrics = await registry.metrics();
   await stage.stop();
+  const errors = logger.at('error');
   if (settled !== undefined) errors.push(`the stage did not get through its input: ${settled}`);
 
   const deadLetters = [];
