@@ -46,7 +46,7 @@ export interface DeadLetter {
   /** The output the log refused (phases `output` and `publish`). */
   readonly output?: OutputSummary;
   /** The timer whose handler failed (phase `onTimer`). */
-  readonly timer?: { readonly name: string; readonly kind: string; readonly at: number };
+  readonly timer?: { readonly name: string; readonly kind: 'event' | 'processing'; readonly at: number };
 }
 
 export interface RecordSummary {
