@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { ActorDefinition, ActorEvent } from '../actor/actor-definition.ts';
+import { takeOver } from '../exactly-once/takeover.ts';
 import type { Delivery } from '../log/log.ts';
 import { PartitionRuntime } from '../runtime/partition-runtime.ts';
 import type { RuntimeOptions } from '../runtime/runtime-options.ts';
@@ -28,7 +29,7 @@ export function actor<S extends Json, I, E extends ActorEvent, O extends Json>(
 ): OperatorFunction<Delivery, OutboxRow> {
   return (deliveries) =>
     new Observable<OutboxRow>((subscriber) => {
-      const { store, stage, claim } = options;
+      const { store, claim } = options;
       let runtime: PartitionRuntime<S, I, E, O> | undefined;
       const early: Delivery[] = [];
       let sourceDone = false;
@@ -38,11 +39,10 @@ export function actor<S extends Json, I, E extends ActorEvent, O extends Json>(
           (error: unknown) => subscriber.error(error),
         );
       };
-      Promise.all([store.timers(stage, claim.partition), store.outbox(stage, claim.partition)]).then(
-        ([timers, leftover]) => {
+      takeOver(store, claim).then(
+        ({ timers, leftover, firstPosition }) => {
           if (subscriber.closed) return;
           for (const row of leftover) subscriber.next(row);
-          const firstPosition = leftover.reduce((max, row) => Math.max(max, row.position), 0) + 1;
           runtime = new PartitionRuntime(
             def,
             options,

@@ -1,12 +1,9 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { hasDefect } from '../defects.ts';
-import { RecordRefusedError } from '../errors/record-refused-error.ts';
-import type { AppendRecord, Log } from '../log/log.ts';
-import { deadLetterDrafts } from '../runtime/dead-letter.ts';
+import { OutboxDeleter } from '../exactly-once/outbox-deleter.ts';
+import { type PublishFallback, publishRow } from '../exactly-once/outbox-publisher.ts';
+import type { Log } from '../log/log.ts';
 import type { OutboxRow, Store } from '../store/store.ts';
-import { OutboxDeleter } from './outbox-deleter.ts';
-
-const encoder = new TextEncoder();
 
 export interface SinkOptions {
   /** Rows published concurrently, at most. Default 256. */
@@ -17,7 +14,7 @@ export interface SinkOptions {
    * has a smaller maximum message size): a dead letter (phase `publish`) in its
    * place. Without it, such a row errors the sink.
    */
-  readonly deadLetter?: { readonly subject: string; readonly actor: string };
+  readonly deadLetter?: PublishFallback;
 }
 
 /**
@@ -53,7 +50,7 @@ export function sink(
         while (queue.length > 0 && !subscriber.closed) {
           const batch = queue.splice(0, window);
           if (hasDefect('delete-before-puback')) deleter.delete(batch);
-          const published = await Promise.all(batch.map((row) => publish(log, row, options.deadLetter)));
+          const published = await Promise.all(batch.map((row) => publishRow(log, row, options.deadLetter)));
           if (!hasDefect('delete-before-puback')) deleter.delete(batch);
           for (const row of published) subscriber.next(row);
         }
@@ -76,47 +73,4 @@ export function sink(
       });
       return () => subscription.unsubscribe();
     });
-}
-
-/** Publishes a row; one the log refuses goes to the dead letters instead. Resolves what was published. */
-async function publish(log: Log, row: OutboxRow, deadLetter: SinkOptions['deadLetter']): Promise<OutboxRow> {
-  const record = appendRecord(row);
-  try {
-    await log.append(row.subject, record);
-    return row;
-  } catch (error) {
-    if (!(error instanceof RecordRefusedError) || deadLetter === undefined) throw error;
-    const { full, minimal } = deadLetterDrafts({
-      stage: row.stage,
-      actor: deadLetter.actor,
-      subject: deadLetter.subject,
-      msgId: `${row.msgId}:dead`,
-      key: row.key,
-      phase: 'publish',
-      error,
-      source: undefined,
-      output: { subject: row.subject, key: row.key, msgId: row.msgId, payload: record.payload },
-    });
-    for (const draft of [full, minimal]) {
-      const letter = { ...row, ...draft, originSeq: 0 };
-      try {
-        await log.append(letter.subject, appendRecord(letter));
-        return letter;
-      } catch (refused) {
-        if (!(refused instanceof RecordRefusedError) || draft === minimal) throw refused;
-      }
-    }
-    throw error;
-  }
-}
-
-function appendRecord(row: OutboxRow): AppendRecord {
-  return {
-    key: row.key,
-    payload: encoder.encode(JSON.stringify(row.payload)),
-    msgId: row.msgId,
-    headers: row.headers,
-    eventTime: row.eventTime,
-    ...(row.originSeq > 0 ? { origin: { id: `${row.stage}/${row.partition}`, seq: row.originSeq } } : {}),
-  };
 }

@@ -25,3 +25,18 @@ export interface Unit {
   readonly timerSerial: number | undefined;
   readonly deliveries: readonly Delivery[];
 }
+
+/** An input the key applied already (or a republished upstream output): acknowledged, nothing written. */
+export function skippedUnit(key: string, delivery: Delivery): Unit {
+  return {
+    key,
+    inputSeq: delivery.envelope.seq,
+    events: [],
+    snapshot: undefined,
+    outputs: [],
+    timersSet: [],
+    timersDeleted: [],
+    timerSerial: undefined,
+    deliveries: [delivery],
+  };
+}

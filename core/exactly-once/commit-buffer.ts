@@ -1,9 +1,8 @@
-import { AppliedOrigins } from '../dedup/applied-origins.ts';
-import { OriginSequencer } from '../dedup/origin-sequencer.ts';
 import { hasDefect } from '../defects.ts';
 import type { Origin } from '../envelope.ts';
 import type { Delivery } from '../log/log.ts';
 import { partitionOf } from '../log/partition-of.ts';
+import type { Unit } from '../runtime/unit.ts';
 import type {
   CommitBatch,
   JournalEvent,
@@ -13,7 +12,8 @@ import type {
   Snapshot,
   TimerRow,
 } from '../store/store.ts';
-import type { Unit } from './unit.ts';
+import { AppliedOrigins } from './applied-origins.ts';
+import { OriginSequencer } from './origin-sequencer.ts';
 
 /** Numbers outputs per destination partition; without it (or for other subjects) outputs carry no origin. */
 export interface OriginNumbering {

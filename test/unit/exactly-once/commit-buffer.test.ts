@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CommitBuffer } from '../../../core/runtime/commit-buffer.ts';
+import { CommitBuffer } from '../../../core/exactly-once/commit-buffer.ts';
 import type { Unit } from '../../../core/runtime/unit.ts';
 
 function unit(key: string, inputSeq: number | undefined, timerSerial?: number): Unit {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OutboxDeleter } from '../../../core/operators/outbox-deleter.ts';
+import { OutboxDeleter } from '../../../core/exactly-once/outbox-deleter.ts';
 import { MemoryStore } from '../../../core/store/memory-store.ts';
 import type { OutboxRow } from '../../../core/store/store.ts';
 

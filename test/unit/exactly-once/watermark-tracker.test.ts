@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WatermarkTracker } from '../../../core/runtime/watermark-tracker.ts';
+import { WatermarkTracker } from '../../../core/exactly-once/watermark-tracker.ts';
 
 describe('WatermarkTracker', () => {
   it('starts at the committed watermark and event time', () => {

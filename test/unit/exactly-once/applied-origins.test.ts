@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppliedOrigins } from '../../../core/dedup/applied-origins.ts';
-import { OriginSequencer } from '../../../core/dedup/origin-sequencer.ts';
+import { AppliedOrigins } from '../../../core/exactly-once/applied-origins.ts';
+import { OriginSequencer } from '../../../core/exactly-once/origin-sequencer.ts';
 
 describe('AppliedOrigins', () => {
   it('is a set of sequences per origin that compacts a gap-free prefix', () => {
