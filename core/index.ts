@@ -32,9 +32,6 @@ export { StoreClosedError } from './errors/store-closed-error.ts';
 export { UnstorableValueError } from './errors/unstorable-value-error.ts';
 export * from './log/index.ts';
 export { type Logger, silentLogger } from './logger.ts';
-export { type ActorOperatorOptions, actor } from './operators/actor.ts';
-export { type SinkOptions, sink } from './operators/sink.ts';
-export { source } from './operators/source.ts';
 export { canonical, type KeyReplay, replayKey, type SnapshotMismatch } from './replay/replay-key.ts';
 export type {
   DeadLetter,

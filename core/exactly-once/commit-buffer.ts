@@ -83,7 +83,7 @@ export class CommitBuffer {
     for (const unit of units) {
       unitsByKey.set(unit.key, (unitsByKey.get(unit.key) ?? 0) + 1);
       for (const e of unit.events) events.push(e);
-      if (unit.snapshot) snapshots.push(unit.snapshot);
+      for (const s of unit.snapshots) snapshots.push(s);
       for (const o of unit.outputs) {
         outbox.push({
           ...o,
@@ -104,8 +104,8 @@ export class CommitBuffer {
           timerSerial: Math.max(prev?.timerSerial ?? 0, unit.timerSerial ?? 0),
         });
       }
-      for (const t of unit.timersDeleted) timers.set(`${t.key}\u0000${t.name}`, { ...t, deleted: true });
-      for (const t of unit.timersSet) timers.set(`${t.key}\u0000${t.name}`, t);
+      for (const t of unit.timersDeleted) timers.set(timerId(t), { ...t, deleted: true });
+      for (const t of unit.timersSet) timers.set(timerId(t), t);
     }
     const timersSet: TimerRow[] = [];
     const timersDeleted: { actor: string; key: string; name: string }[] = [];
@@ -139,4 +139,8 @@ export class CommitBuffer {
       unitsByKey,
     };
   }
+}
+
+function timerId(t: { readonly actor: string; readonly key: string; readonly name: string }): string {
+  return `${t.actor}\u0000${t.key}\u0000${t.name}`;
 }

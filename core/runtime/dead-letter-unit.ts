@@ -59,7 +59,7 @@ export function deadLetterUnit(d: DeadLetterTask): Unit {
     key: d.slotKey,
     inputSeq: task.kind === 'input' ? task.delivery.envelope.seq : undefined,
     events: [],
-    snapshot: undefined,
+    snapshots: [],
     outputs: [draft],
     timersSet: [],
     timersDeleted: d.timersDeleted,

@@ -10,6 +10,7 @@ import type { OutputDraft } from './unit.ts';
  * dead letter and the partition goes on:
  * - `decode`: not the input the stage expects (not UTF-8 JSON, schema);
  * - `key`: no valid key (see `keyProblem`);
+ * - `step`: a per-record step of a pipeline (an RxJS operator chain) failed;
  * - `decide`, `evolve`, `onTimer`: the actor threw;
  * - `store`: the actor made a value no store keeps (NUL, a lone surrogate,
  *   Infinity, a `Date`, nesting deeper than 1 000, a timer name over 512 bytes);
@@ -19,6 +20,7 @@ import type { OutputDraft } from './unit.ts';
 export type DeadLetterPhase =
   | 'decode'
   | 'key'
+  | 'step'
   | 'decide'
   | 'evolve'
   | 'onTimer'

@@ -1,8 +1,8 @@
-import type { ActorDefinition, ActorEvent } from '../actor/actor-definition.ts';
 import { UnstorableValueError } from '../errors/unstorable-value-error.ts';
 import { checkJson } from '../store/storable.ts';
 import type { Json, Snapshot } from '../store/store.ts';
-import type { KeySlot } from './key-slot.ts';
+import type { ActorSlot } from './key-slot.ts';
+import type { AnyActor } from './program.ts';
 
 /** A due snapshot, or why a due one was skipped. */
 export type DueSnapshot =
@@ -17,11 +17,12 @@ export type DueSnapshot =
  * holds the events and recovery replays them; the next try is `every`
  * versions later.
  */
-export function dueSnapshot<S extends Json, I, E extends ActorEvent, O extends Json>(
-  def: ActorDefinition<S, I, E, O>,
-  slot: KeySlot<S>,
+export function dueSnapshot(
+  def: AnyActor,
+  key: string,
+  slot: ActorSlot,
   applied: number,
-  state: S,
+  state: Json,
 ): DueSnapshot {
   const policy = def.snapshot;
   if (!policy || applied === 0 || slot.version - slot.snapshotVersion < policy.every) return { kind: 'none' };
@@ -34,6 +35,6 @@ export function dueSnapshot<S extends Json, I, E extends ActorEvent, O extends J
   }
   return {
     kind: 'taken',
-    snapshot: { actor: def.name, key: slot.key, version: slot.version, state: structuredClone(state) },
+    snapshot: { actor: def.name, key, version: slot.version, state: structuredClone(state) },
   };
 }

@@ -6,13 +6,15 @@ import { LoadQueue } from './load-queue.ts';
 const MAX_CONCURRENT_LOADS = 16;
 
 /** What the scheduler needs of the partition runtime. */
-export interface KeyHost<S extends Json> {
-  initial(key: string): S;
-  load(key: string): Promise<ActorRecord>;
-  /** Rebuilds a loaded key's state (snapshot, journal tail, progress). */
-  recover(slot: KeySlot<S>, record: ActorRecord): void;
-  /** Runs a task; returns a promise only when the actor's code is asynchronous. */
-  run(slot: KeySlot<S>, task: Task): Promise<void> | undefined;
+export interface KeyHost {
+  /** The initial states of a new key's actors, by index. */
+  initial(key: string): readonly Json[];
+  /** Each actor's record of the key, by index. */
+  load(key: string): Promise<readonly ActorRecord[]>;
+  /** Rebuilds a loaded key's actors (snapshot, journal tail) and progress. */
+  recover(slot: KeySlot, records: readonly ActorRecord[]): void;
+  /** Runs a task; returns a promise only when the actors' code is asynchronous. */
+  run(slot: KeySlot, task: Task): Promise<void> | undefined;
   fail(error: unknown): void;
 }
 
@@ -22,17 +24,17 @@ export interface KeyHost<S extends Json> {
  * least recently used first, once more than `maxActiveKeys` are in memory and
  * a key is idle with nothing uncommitted.
  */
-export class KeyScheduler<S extends Json> {
-  readonly #host: KeyHost<S>;
+export class KeyScheduler {
+  readonly #host: KeyHost;
   readonly #maxActiveKeys: number;
   /** In LRU order: a key touched moves to the end. */
-  readonly #slots = new Map<string, KeySlot<S>>();
+  readonly #slots = new Map<string, KeySlot>();
   readonly #loads = new LoadQueue(MAX_CONCURRENT_LOADS);
   #busy = 0;
   #idleWaiters: (() => void)[] = [];
   #stopped = false;
 
-  constructor(maxActiveKeys: number, host: KeyHost<S>) {
+  constructor(maxActiveKeys: number, host: KeyHost) {
     this.#maxActiveKeys = maxActiveKeys;
     this.#host = host;
   }
@@ -41,7 +43,7 @@ export class KeyScheduler<S extends Json> {
     return this.#slots.size;
   }
 
-  get(key: string): KeySlot<S> | undefined {
+  get(key: string): KeySlot | undefined {
     return this.#slots.get(key);
   }
 
@@ -63,7 +65,7 @@ export class KeyScheduler<S extends Json> {
   }
 
   /** Queues an event-time firing at `index` of a key's queue, where the log order puts it. */
-  place(slot: KeySlot<S>, firing: Extract<Task, { kind: 'timer' }>, index?: number): void {
+  place(slot: KeySlot, firing: Extract<Task, { kind: 'timer' }>, index?: number): void {
     this.#busy++;
     queueFiring(slot, firing, index);
   }
@@ -98,7 +100,7 @@ export class KeyScheduler<S extends Json> {
     this.#idleWaiters = [];
   }
 
-  #load(slot: KeySlot<S>): void {
+  #load(slot: KeySlot): void {
     slot.running = true;
     this.#loads
       .run(async () => (this.#stopped ? undefined : this.#host.load(slot.key)))
@@ -112,7 +114,7 @@ export class KeyScheduler<S extends Json> {
       .catch((error: unknown) => this.#host.fail(error));
   }
 
-  #pump(slot: KeySlot<S>): void {
+  #pump(slot: KeySlot): void {
     while (!slot.running && !this.#stopped) {
       const task = nextTask(slot);
       if (!task) return;
@@ -142,7 +144,7 @@ export class KeyScheduler<S extends Json> {
     if (excess <= 0) return;
     for (const [key, slot] of this.#slots) {
       if (excess <= 0) break;
-      if (!isIdle(slot) || slot.steps.size > 0) continue;
+      if (!isIdle(slot)) continue;
       this.#slots.delete(key);
       excess--;
     }

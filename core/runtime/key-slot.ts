@@ -1,57 +1,29 @@
-import type { Delivery } from '../log/log.ts';
 import type { Json } from '../store/store.ts';
 import type { StepRecord } from './steps.ts';
+import type { Task } from './task.ts';
 
-export type Task =
-  | {
-      readonly kind: 'input';
-      readonly delivery: Delivery;
-      /** The partition's event clock once this input arrived: decides where event-time timers fire. */
-      readonly clock: number;
-      /** Set when the record has no valid key: it runs under `INVALID_KEY` to become a dead letter. */
-      readonly keyProblem?: string;
-    }
-  | {
-      readonly kind: 'timer';
-      readonly name: string;
-      readonly timerKind: 'event' | 'processing';
-      readonly at: number;
-      /** The setting this firing belongs to: a timer set again after it fired has a new one. */
-      readonly serial: number;
-      /** The input whose arrival made this event-time timer due: it is not done until the timer fired. */
-      readonly holdSeq: number | undefined;
-    };
+export type { Task } from './task.ts';
 
-/**
- * Task ids name a task across attempts, to match recorded steps: an input by
- * its seq, a firing by its timer's serial (unique per key; the name is there
- * for people reading the journal).
- */
-export function taskId(task: Task): string {
-  return task.kind === 'input' ? `seq:${task.delivery.envelope.seq}` : `timer:${task.serial}:${task.name}`;
-}
-
-/** Serial and name of a firing's task id; undefined for other tasks and for ids from before serials. */
-export function timerSerialOf(taskId: string): { serial: number; name: string } | undefined {
-  const match = /^timer:(\d+):/.exec(taskId);
-  if (!match) return undefined;
-  return { serial: Number(match[1]), name: taskId.slice(match[0].length) };
-}
-
-/** One key's actor instance in memory, with its queue of pending work. */
-export interface KeySlot<S extends Json> {
-  readonly key: string;
-  loaded: boolean;
-  state: S;
+/** One actor's instance for a key: its state and journal position. */
+export interface ActorSlot {
+  state: Json;
   /** Last journal version assigned (committed or not). */
   version: number;
   snapshotVersion: number;
+  /** Steps recorded by earlier attempts of unfinished calls, by call id. */
+  readonly steps: Map<string, StepRecord[]>;
+}
+
+/** One key of a partition in memory: its actors' instances and its queue of pending work. */
+export interface KeySlot {
+  readonly key: string;
+  loaded: boolean;
+  /** Per actor of the program, by index. */
+  readonly actors: ActorSlot[];
   /** Highest input seq applied (committed or not). */
   lastApplied: number;
   /** Last timer serial handed out (committed or not); each setting takes the next. */
   timerSerial: number;
-  /** Steps recorded by earlier attempts of unfinished tasks, by task id. */
-  readonly steps: Map<string, StepRecord[]>;
   readonly queue: Task[];
   queueHead: number;
   running: boolean;
@@ -59,16 +31,13 @@ export interface KeySlot<S extends Json> {
   uncommitted: number;
 }
 
-export function newSlot<S extends Json>(key: string, state: S): KeySlot<S> {
+export function newSlot(key: string, states: readonly Json[]): KeySlot {
   return {
     key,
     loaded: false,
-    state,
-    version: 0,
-    snapshotVersion: 0,
+    actors: states.map((state) => ({ state, version: 0, snapshotVersion: 0, steps: new Map() })),
     lastApplied: 0,
     timerSerial: 0,
-    steps: new Map(),
     queue: [],
     queueHead: 0,
     running: false,
@@ -76,7 +45,7 @@ export function newSlot<S extends Json>(key: string, state: S): KeySlot<S> {
   };
 }
 
-export function nextTask<S extends Json>(slot: KeySlot<S>): Task | undefined {
+export function nextTask(slot: KeySlot): Task | undefined {
   const task = slot.queue[slot.queueHead];
   if (!task) return undefined;
   slot.queueHead++;
@@ -96,8 +65,8 @@ export function nextTask<S extends Json>(slot: KeySlot<S>): Task | undefined {
  * them makes the order the same in every run. Never goes before `queueHead`:
  * what is taken has run, and a firing set by a task comes after it.
  */
-export function queueFiring<S extends Json>(
-  slot: KeySlot<S>,
+export function queueFiring(
+  slot: KeySlot,
   task: Extract<Task, { kind: 'timer' }>,
   index = slot.queue.length,
 ): void {
@@ -111,6 +80,13 @@ export function queueFiring<S extends Json>(
   slot.queue.splice(i, 0, task);
 }
 
-export function isIdle<S extends Json>(slot: KeySlot<S>): boolean {
-  return slot.loaded && !slot.running && slot.queue.length === 0 && slot.uncommitted === 0;
+/** Loaded, with nothing queued, running, uncommitted or recorded for an unfinished call: it can go. */
+export function isIdle(slot: KeySlot): boolean {
+  return (
+    slot.loaded &&
+    !slot.running &&
+    slot.queue.length === 0 &&
+    slot.uncommitted === 0 &&
+    slot.actors.every((a) => a.steps.size === 0)
+  );
 }

@@ -1,4 +1,3 @@
-import type { ActorDefinition, ActorEvent } from '../actor/actor-definition.ts';
 import { makeUpcaster } from '../actor/upcast.ts';
 import { hasDefect } from '../defects.ts';
 import { FencedError } from '../errors/fenced-error.ts';
@@ -7,13 +6,15 @@ import { Committer } from '../exactly-once/committer.ts';
 import type { Delivery } from '../log/log.ts';
 import { keyProblem } from '../log/record-key.ts';
 import { type Logger, silentLogger } from '../logger.ts';
-import type { Json, OutboxRow, PartitionClaim, TimerRow } from '../store/store.ts';
+import type { OutboxRow, PartitionClaim, TimerRow } from '../store/store.ts';
 import { shown } from '../text.ts';
 import { INVALID_KEY } from './dead-letter.ts';
 import { KeyScheduler } from './key-scheduler.ts';
-import { type KeySlot, timerSerialOf } from './key-slot.ts';
+import type { KeySlot } from './key-slot.ts';
+import type { Program } from './program.ts';
 import { recoverSlot } from './recover-slot.ts';
 import type { RuntimeOptions } from './runtime-options.ts';
+import { seqOf, timerSerialOf } from './task.ts';
 import { TaskRunner } from './task-runner.ts';
 import { TimerScheduler } from './timer-scheduler.ts';
 
@@ -47,23 +48,18 @@ const DEFAULT_ACK_WAIT_MS = 30_000;
  * truth: a new runtime re-reads from watermark + 1 and skips what a key already
  * applied.
  */
-export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends Json> {
-  readonly #options: RuntimeOptions<I>;
+export class PartitionRuntime {
+  readonly #options: RuntimeOptions;
   readonly #hooks: RuntimeHooks;
   readonly #claim: PartitionClaim;
   readonly #log: Logger;
   readonly #committer: Committer;
-  readonly #keys: KeyScheduler<S>;
+  readonly #keys: KeyScheduler;
   readonly #timers: TimerScheduler;
   #stopped = false;
   #failed = false;
 
-  constructor(
-    def: ActorDefinition<S, I, E, O>,
-    options: RuntimeOptions<I>,
-    start: RuntimeStart,
-    hooks: RuntimeHooks,
-  ) {
+  constructor(program: Program, options: RuntimeOptions, start: RuntimeStart, hooks: RuntimeHooks) {
     const { claim } = start;
     this.#options = options;
     this.#hooks = hooks;
@@ -78,7 +74,8 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
         numbering: { partitionsOf: options.outputPartitions ?? (() => undefined) },
         commitEvery: options.commitEvery ?? 500,
         commitIntervalMs: options.commitIntervalMs ?? 20,
-        keepSnapshots: def.snapshot?.keep ?? 1,
+        // One number per batch: the largest any actor asks for (keeping more is harmless).
+        keepSnapshots: Math.max(1, ...program.actors.map((def) => def.snapshot?.keep ?? 1)),
         ackWaitMs: options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS,
         logger: this.#log,
       },
@@ -95,7 +92,7 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     this.#timers = new TimerScheduler(
       start.timers,
       {
-        actor: def.name,
+        actors: program.actors.map((def) => def.name),
         stage: options.stage,
         partition: claim.partition,
         eventClock: claim.eventTimeWatermark,
@@ -105,12 +102,12 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
       },
       {
         enqueue: (key, firing) => this.#keys.enqueue(key, firing),
-        place: (slot, firing, index) => this.#keys.place(slot as KeySlot<S>, firing, index),
+        place: (slot, firing, index) => this.#keys.place(slot, firing, index),
         hold: (seq) => this.#committer.hold(seq),
       },
     );
     const runner = new TaskRunner(
-      def,
+      program,
       options,
       claim.partition,
       {
@@ -122,12 +119,17 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
       },
       this.#log,
     );
-    const upcast = makeUpcaster(def.upcasters, def.eventVersions);
-    this.#keys = new KeyScheduler<S>(options.maxActiveKeys ?? 100_000, {
-      initial: (key) => def.initial(key),
-      load: (key) => options.store.load(def.name, key, options.stage, claim.partition),
-      recover: (slot, record) =>
-        recoverSlot(slot, def, record, upcast, (task, lastApplied) => this.#isOpen(slot, task, lastApplied)),
+    const upcasts = program.actors.map((def) => makeUpcaster(def.upcasters, def.eventVersions));
+    this.#keys = new KeyScheduler(options.maxActiveKeys ?? 100_000, {
+      initial: (key) => program.actors.map((def) => def.initial(key)),
+      load: (key) =>
+        Promise.all(
+          program.actors.map((def) => options.store.load(def.name, key, options.stage, claim.partition)),
+        ),
+      recover: (slot, records) =>
+        recoverSlot(slot, program.actors, records, upcasts, (call, lastApplied) =>
+          this.#isOpen(slot, call, lastApplied),
+        ),
       run: (slot, task) => runner.run(slot, task),
       fail: (error) => this.#fail(error),
     });
@@ -191,15 +193,14 @@ export class PartitionRuntime<S extends Json, I, E extends ActorEvent, O extends
     }
   }
 
-  /** Whether a task that journaled steps is unfinished, so its steps are kept for its re-run. */
-  #isOpen(slot: KeySlot<S>, task: string, lastApplied: number): boolean {
+  /** Whether a call that journaled steps is unfinished, so its steps are kept for its re-run. */
+  #isOpen(slot: KeySlot, call: string, lastApplied: number): boolean {
     // A key's stored progress may lag its inputs the watermark covers (see CommitBuffer).
-    if (task.startsWith('seq:')) {
-      return Number(task.slice(4)) > Math.max(lastApplied, this.#committer.committedWatermark);
-    }
+    const seq = seqOf(call);
+    if (seq !== undefined) return seq > Math.max(lastApplied, this.#committer.committedWatermark);
     // A firing is unfinished while its own setting is live; a later setting of the name is another firing.
-    const timer = timerSerialOf(task);
-    return timer !== undefined && this.#timers.live(slot.key, timer.name)?.serial === timer.serial;
+    const timer = timerSerialOf(call);
+    return timer !== undefined && this.#timers.hasLive(slot.key, timer.serial);
   }
 
   #fail(error: unknown): void {

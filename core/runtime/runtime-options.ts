@@ -1,18 +1,13 @@
-import type { Envelope } from '../envelope.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import type { OutputCheck } from './unit-check.ts';
 
-/** How a keyed actor runtime processes one claimed partition. */
-export interface RuntimeOptions<I> {
+/** How a partition runtime runs its program over one claimed partition. */
+export interface RuntimeOptions {
   readonly stage: string;
   readonly store: Store;
-  /** Subject `ctx.emit` writes to; emitting without one is an error. */
-  readonly outputSubject?: string;
   /** Subject of dead-letter records (bad input, a throwing decide). */
   readonly deadLetterSubject: string;
-  /** Turns a record's bytes into the actor's input; throwing sends the record to the dead letters. */
-  readonly decode: (payload: Uint8Array, envelope: Envelope<Uint8Array>) => I;
   /** Commit after this many finished inputs... Default 500. */
   readonly commitEvery?: number;
   /** ...or this long after the first unfinished one. Default 20 ms. */

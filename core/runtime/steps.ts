@@ -1,4 +1,5 @@
 import type { JournalEvent, Json } from '../store/store.ts';
+import { seqOf } from './task.ts';
 import type { Unit } from './unit.ts';
 
 /** Reserved journal type for recorded ctx results; `evolve` never sees it. */
@@ -27,26 +28,27 @@ export function isStepRecord(data: Json): data is Json & StepRecord {
  */
 export function stepsUnit(
   actor: string,
-  slot: { readonly key: string; version: number },
+  key: string,
+  slot: { version: number },
   task: string,
   steps: readonly StepRecord[],
   now: number,
 ): Unit {
   const events: JournalEvent[] = steps.map((step) => ({
     actor,
-    key: slot.key,
+    key,
     version: ++slot.version,
     type: STEP_EVENT,
     schemaVersion: 1,
     data: { task, ...step },
-    inputSeq: task.startsWith('seq:') ? Number(task.slice(4)) : 0,
+    inputSeq: seqOf(task) ?? 0,
     eventTime: now,
   }));
   return {
-    key: slot.key,
+    key,
     inputSeq: undefined,
     events,
-    snapshot: undefined,
+    snapshots: [],
     outputs: [],
     timersSet: [],
     timersDeleted: [],

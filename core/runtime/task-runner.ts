@@ -1,21 +1,22 @@
-import type { ActorDefinition, ActorEvent, Decision, FiredTimer } from '../actor/actor-definition.ts';
+import type { FiredTimer } from '../actor/actor-definition.ts';
 import { hasDefect } from '../defects.ts';
 import type { AppliedOrigins } from '../exactly-once/applied-origins.ts';
 import type { Committer } from '../exactly-once/committer.ts';
 import type { AppendRecord } from '../log/log.ts';
 import type { Logger } from '../logger.ts';
-import type { JournalEvent, Json, Snapshot } from '../store/store.ts';
-import type { DeadLetterPhase } from './dead-letter.ts';
+import { callActor } from './actor-call.ts';
+import { type Attempt, type Flowing, StepFailure } from './attempt.ts';
+import { completeAttempt } from './complete-attempt.ts';
 import { deadLetterUnit } from './dead-letter-unit.ts';
-import { dueSnapshot } from './due-snapshot.ts';
-import { type KeySlot, type Task, taskId } from './key-slot.ts';
+import { runEach } from './each-step.ts';
+import type { KeySlot } from './key-slot.ts';
 import { msgIdBase } from './msg-ids.ts';
+import type { Program, ProgramStep } from './program.ts';
 import type { RuntimeOptions } from './runtime-options.ts';
-import { StepContext } from './step-context.ts';
-import { type StepRecord, stepsUnit } from './steps.ts';
+import { type Task, taskId } from './task.ts';
 import type { TimerScheduler } from './timer-scheduler.ts';
-import { type OutputDraft, skippedUnit, type Unit } from './unit.ts';
-import { checkUnit, OutputRefused } from './unit-check.ts';
+import { skippedUnit, type Unit } from './unit.ts';
+import type { OutputCheck } from './unit-check.ts';
 
 type Firing = Extract<Task, { kind: 'timer' }>;
 
@@ -32,235 +33,209 @@ export interface TaskHost {
 }
 
 /**
- * Runs one task of a key — an input or a timer firing — through the actor:
- * skip what the key applied already (step 5 of the protocol), decode, decide,
- * evolve, check that everything it would write can be stored and published,
- * and hand the task's unit (events, snapshot, outputs, timers) to the
- * committer. A failure of the record is its dead letter; the key goes on.
+ * Runs one task of a key — an input or a timer firing — through the program:
+ * skip what the key applied already (step 5 of the protocol), decode, then
+ * every step on every record (RxJS operators, actors, sinks), keeping what it
+ * would write apart (an `Attempt`) until all of it succeeded; then check that
+ * every value can be stored and published and hand the task's unit to the
+ * committer. A failure of the record (a step, an actor, a value) is its dead
+ * letter, and the key goes on.
  */
-export class TaskRunner<S extends Json, I, E extends ActorEvent, O extends Json> {
-  readonly #def: ActorDefinition<S, I, E, O>;
-  readonly #o: RuntimeOptions<I>;
+export class TaskRunner {
+  readonly #program: Program;
+  readonly #o: RuntimeOptions;
   readonly #partition: number;
   readonly #host: TaskHost;
   readonly #log: Logger;
   readonly #clock: () => number;
+  /** Where the program's steps sit by actor index: a firing resumes after its actor. */
+  readonly #stepOfActor: ReadonlyMap<number, number>;
   /** What an output's origin will be at its commit, for checking its size (a seq as long as any). */
   readonly #originBound: AppendRecord['origin'];
 
-  constructor(
-    def: ActorDefinition<S, I, E, O>,
-    options: RuntimeOptions<I>,
-    partition: number,
-    host: TaskHost,
-    log: Logger,
-  ) {
-    this.#def = def;
+  constructor(program: Program, options: RuntimeOptions, partition: number, host: TaskHost, log: Logger) {
+    this.#program = program;
     this.#o = options;
     this.#partition = partition;
     this.#host = host;
     this.#log = log;
     this.#clock = options.clock ?? Date.now;
+    this.#stepOfActor = new Map(
+      program.steps.flatMap((step, i) => (step.kind === 'actor' ? [[step.actor, i] as const] : [])),
+    );
     this.#originBound = { id: `${options.stage}/${partition}`, seq: Number.MAX_SAFE_INTEGER };
   }
 
-  /** Runs one task; returns a promise only when the actor's code is asynchronous. */
-  run(slot: KeySlot<S>, task: Task): Promise<void> | undefined {
+  /** Runs one task; returns a promise only when some step is asynchronous. */
+  run(slot: KeySlot, task: Task): Promise<void> | undefined {
     if (task.kind === 'timer') return this.#fire(slot, task);
     const env = task.delivery.envelope;
-    if (env.seq <= slot.lastApplied && !hasDefect('no-dedup'))
+    if (env.seq <= slot.lastApplied && !hasDefect('no-dedup')) {
       return this.#finish(slot, task, skippedUnit(slot.key, task.delivery));
+    }
     // An upstream stage's output seen before under another seq: republished after the log's
     // duplicate window (the original of the same key ran first: one key runs in order).
     if (env.origin && !this.#host.taken.add(env.origin.id, env.origin.seq) && !hasDefect('no-dedup')) {
       return this.#finish(slot, task, skippedUnit(slot.key, task.delivery));
     }
-    if (task.keyProblem !== undefined) return this.#deadLettered(slot, task, 'key', task.keyProblem);
-    let input: I;
+    if (task.keyProblem !== undefined)
+      return this.#deadLettered(slot, task, new StepFailure('key', task.keyProblem));
+    let value: unknown;
     try {
-      input = this.#o.decode(env.payload, env);
+      value = this.#program.decode(env.payload, env);
     } catch (error) {
-      return this.#deadLettered(slot, task, 'decode', error);
+      return this.#deadLettered(slot, task, new StepFailure('decode', error));
     }
-    const ctx = this.#context(slot, task, {
+    const a = this.#attempt(slot, task, env.seq, env.eventTime, {
       seq: env.seq,
       id: env.id,
       eventTime: env.eventTime,
       headers: env.headers,
     });
-    return this.#decided(slot, task, ctx, 'decide', () => this.#def.decide(slot.state, input, ctx));
+    return this.#guard(a, () => this.#walk(a, 0, [{ value, key: slot.key, headers: {} }], 0, []));
   }
 
-  #fire(slot: KeySlot<S>, task: Firing): Promise<void> | undefined {
-    const onTimer = this.#def.onTimer;
-    if (!onTimer || this.#host.timers.live(slot.key, task.name)?.serial !== task.serial) {
+  #fire(slot: KeySlot, task: Firing): Promise<void> | undefined {
+    const def = this.#program.actors[task.actor];
+    if (!def?.onTimer || this.#host.timers.live(task.actor, slot.key, task.name)?.serial !== task.serial) {
       // Moved, set again or cancelled since it came due: nothing to do.
       return this.#finish(slot, task, undefined);
     }
-    const ctx = this.#context(slot, task, undefined);
+    const a = this.#attempt(slot, task, undefined, task.at, undefined);
     const fired: FiredTimer = { name: task.name, kind: task.timerKind, at: task.at };
-    return this.#decided(slot, task, ctx, 'onTimer', () => onTimer(slot.state, fired, ctx));
-  }
-
-  /** Runs decide (or onTimer) and applies its events, now or once its promise settles. */
-  #decided(
-    slot: KeySlot<S>,
-    task: Task,
-    ctx: StepContext<O>,
-    phase: 'decide' | 'onTimer',
-    decide: () => Decision<E>,
-  ): Promise<void> | undefined {
-    let decision: Decision<E>;
-    try {
-      decision = decide();
-    } catch (error) {
-      return this.#deadLettered(slot, task, phase, error);
-    }
-    if (!isPromise(decision)) return this.#apply(slot, task, ctx, decision);
-    return decision.then(
-      (events) => this.#apply(slot, task, ctx, events),
-      (error: unknown) => (this.#host.stopped() ? undefined : this.#deadLettered(slot, task, phase, error)),
-    );
-  }
-
-  #context(slot: KeySlot<S>, task: Task, input: StepContext<O>['input']): StepContext<O> {
-    const id = taskId(task);
-    return new StepContext<O>(
-      {
-        actor: this.#def.name,
-        clock: this.#clock,
-        timer: (name) => {
-          const live = this.#host.timers.live(slot.key, name);
-          return live && { kind: live.kind, at: live.at };
-        },
-        persist: (steps) => this.#persistSteps(slot, id, steps),
-      },
-      slot.key,
-      input,
-      id,
-      slot.steps.get(id) ?? [],
-    );
-  }
-
-  /** Folds the decided events into state and hands the task's unit to the committer. */
-  #apply(slot: KeySlot<S>, task: Task, ctx: StepContext<O>, events: readonly E[]): undefined {
-    if (this.#host.stopped()) return undefined;
-    const seq = task.kind === 'input' ? task.delivery.envelope.seq : undefined;
-    const eventTime = task.kind === 'input' ? task.delivery.envelope.eventTime : task.at;
-    let state = slot.state;
-    const journal: JournalEvent[] = [];
-    let outputs: OutputDraft[];
-    try {
-      if (!Array.isArray(events)) throw new TypeError('decide must return an array of events');
-      let version = slot.version;
-      for (const event of events) {
-        if (typeof event?.type !== 'string' || event.type.startsWith('$')) {
-          throw new TypeError(
-            `every event needs a string "type" not starting with "$", got ${JSON.stringify(event)}`,
-          );
-        }
-        state = this.#def.evolve(state, event);
-        journal.push({
-          actor: this.#def.name,
-          key: slot.key,
-          version: ++version,
-          type: event.type,
-          schemaVersion: this.#def.eventVersions?.[event.type] ?? 1,
-          data: event,
-          inputSeq: seq ?? 0,
-          eventTime,
-        });
-      }
-      outputs = this.#outputs(slot, task, ctx);
-    } catch (error) {
-      return this.#deadLettered(slot, task, 'evolve', error);
-    }
-    try {
-      checkUnit({ events: journal, outputs, timers: ctx.timerOps }, this.#originBound, this.#o.checkOutput);
-    } catch (error) {
-      const refused = error instanceof OutputRefused ? error : undefined;
-      return this.#deadLettered(slot, task, refused ? 'output' : 'store', refused?.refusal ?? error, refused);
-    }
-    const before = slot.state;
-    slot.state = state;
-    slot.version += journal.length;
-    const snapshot = this.#snapshot(
-      slot,
-      journal.length,
-      hasDefect('snapshot-before-apply') ? before : state,
-    );
-    const { timersSet, timersDeleted } = this.#host.timers.changes(slot, task, ctx.timerOps);
-    return this.#finish(slot, task, {
-      key: slot.key,
-      inputSeq: seq,
-      events: journal,
-      snapshot,
-      outputs,
-      timersSet,
-      timersDeleted,
-      timerSerial: timersSet.length > 0 ? slot.timerSerial : undefined,
-      deliveries: task.kind === 'input' ? [task.delivery] : [],
+    const next = (this.#stepOfActor.get(task.actor) ?? this.#program.steps.length) + 1;
+    const out: Flowing[] = [];
+    return this.#guard(a, () => {
+      const pending = callActor(this.#callHost(), a, task.actor, fired, out);
+      return pending ? pending.then(() => this.#walk(a, next, out, 0, [])) : this.#walk(a, next, out, 0, []);
     });
   }
 
-  #outputs(slot: KeySlot<S>, task: Task, ctx: StepContext<O>): OutputDraft[] {
-    if (ctx.outputs.length === 0) return [];
-    const subject = this.#o.outputSubject;
-    if (subject === undefined) {
-      throw new Error(
-        `actor "${this.#def.name}" emitted an output but stage "${this.#o.stage}" has no output subject; set one`,
-      );
-    }
-    const base = this.#msgIdBase(slot, task);
-    const eventTime = task.kind === 'input' ? task.delivery.envelope.eventTime : task.at;
-    return ctx.outputs.map((o, i) => ({
-      msgId: `${base}:${i}`,
-      subject,
-      key: o.options?.key ?? slot.key,
-      payload: o.payload,
-      headers: o.options?.headers ?? {},
-      eventTime,
-    }));
+  #attempt(
+    slot: KeySlot,
+    task: Task,
+    seq: number | undefined,
+    eventTime: number,
+    input: Attempt['input'],
+  ): Attempt {
+    return { slot, task, id: taskId(task), seq, eventTime, input, actors: [], drafts: [] };
   }
 
-  /** The due snapshot of `state`, if any; a skipped one is logged. */
-  #snapshot(slot: KeySlot<S>, applied: number, state: S): Snapshot | undefined {
-    const due = dueSnapshot(this.#def, slot, applied, state);
-    if (due.kind === 'skipped') {
-      this.#log.warn(
-        { stage: this.#o.stage, partition: this.#partition, key: slot.key, reason: due.reason },
-        'state not snapshotted: no store keeps it; recovery replays the journal instead',
-      );
-      this.#o.onSnapshotSkipped?.();
+  /** Runs the steps from step `i`, record `r` of `records` on, collecting the next step's records in `next`. */
+  #walk(a: Attempt, i: number, records: Flowing[], r: number, next: Flowing[]): Promise<void> | undefined {
+    const steps = this.#program.steps;
+    let current = records;
+    let out = next;
+    for (let step = i, from = r; step < steps.length; step++, from = 0) {
+      const s = steps[step] as ProgramStep;
+      for (let k = from; k < current.length; k++) {
+        const pending = this.#step(a, s, current[k] as Flowing, out);
+        if (pending) {
+          const [at, input, output] = [step, current, out];
+          return pending.then(() => this.#walk(a, at, input, k + 1, output));
+        }
+      }
+      current = out;
+      out = [];
     }
-    return due.kind === 'taken' ? due.snapshot : undefined;
+    return this.#complete(a, current);
   }
 
-  #msgIdBase(slot: KeySlot<S>, task: Task): string {
-    return msgIdBase(this.#o.stage, this.#partition, task, slot.key);
+  #step(a: Attempt, step: ProgramStep, record: Flowing, out: Flowing[]): Promise<void> | undefined {
+    switch (step.kind) {
+      case 'each':
+        return runEach(step.op, record, out);
+      case 'actor':
+        return callActor(this.#callHost(), a, step.actor, record, out);
+      case 'sink': {
+        const i = a.drafts.length;
+        a.drafts.push({
+          msgId: `${this.#msgIdBase(a)}:${i}`,
+          subject: step.subject,
+          key: record.key,
+          payload: record.value as never,
+          headers: record.headers,
+          eventTime: a.eventTime,
+        });
+        out.push(record);
+        return undefined;
+      }
+    }
+  }
+
+  /** Every record went through: check what the task would write, apply it, hand it on. */
+  #complete(a: Attempt, results: readonly Flowing[]): undefined {
+    if (this.#host.stopped()) return undefined;
+    if (results.length > 0 && this.#program.end === 'refuse') {
+      throw new StepFailure(
+        'evolve',
+        new Error(`stage "${this.#o.stage}" has no output subject, but its actor emitted; set one`),
+      );
+    }
+    const unit = completeAttempt(a, {
+      actors: this.#program.actors,
+      timers: this.#host.timers,
+      origin: this.#originBound,
+      checkOutput: this.#o.checkOutput,
+      snapshotBeforeApply: hasDefect('snapshot-before-apply'),
+      skipped: (key, reason) => {
+        this.#log.warn(
+          { stage: this.#o.stage, partition: this.#partition, key, reason },
+          'state not snapshotted: no store keeps it; recovery replays the journal instead',
+        );
+        this.#o.onSnapshotSkipped?.();
+      },
+    });
+    return this.#finish(a.slot, a.task, unit);
+  }
+
+  /** Runs a task's steps; a failure of its record (now or later) becomes its dead letter. */
+  #guard(a: Attempt, work: () => Promise<void> | undefined): Promise<void> | undefined {
+    const failed = (error: unknown): undefined => {
+      if (!(error instanceof StepFailure)) throw error;
+      return this.#host.stopped() ? undefined : this.#deadLettered(a.slot, a.task, error);
+    };
+    let pending: Promise<void> | undefined;
+    try {
+      pending = work();
+    } catch (error) {
+      return failed(error);
+    }
+    return pending?.catch(failed);
+  }
+
+  #callHost() {
+    return {
+      actors: this.#program.actors,
+      timers: this.#host.timers,
+      committer: this.#host.committer,
+      clock: this.#clock,
+      stopped: () => this.#host.stopped(),
+    };
+  }
+
+  #msgIdBase(a: Attempt): string {
+    return msgIdBase(this.#o.stage, this.#partition, a.task, a.slot.key);
   }
 
   /** The task failed on its record: its dead letter, and the key goes on. */
-  #deadLettered(
-    slot: KeySlot<S>,
-    task: Task,
-    phase: DeadLetterPhase,
-    error: unknown,
-    refused?: OutputRefused,
-  ): undefined {
+  #deadLettered(slot: KeySlot, task: Task, failure: StepFailure): undefined {
+    const firingActor = task.kind === 'timer' ? task.actor : undefined;
     const unit = deadLetterUnit({
       stage: this.#o.stage,
-      actor: this.#def.name,
+      actor: this.#program.actors[firingActor ?? this.#firstActor()]?.name ?? this.#o.stage,
       subject: this.#o.deadLetterSubject,
-      msgIdBase: this.#msgIdBase(slot, task),
+      msgIdBase: msgIdBase(this.#o.stage, this.#partition, task, slot.key),
       slotKey: slot.key,
       task,
-      phase,
-      error,
-      ...(refused ? { refused } : {}),
-      timersDeleted: task.kind === 'timer' ? this.#host.timers.changes(slot, task, []).timersDeleted : [],
+      phase: failure.phase,
+      error: failure.error,
+      ...(failure.refused ? { refused: failure.refused } : {}),
+      // A firing whose handler failed is spent: retrying it forever would wedge the key.
+      timersDeleted:
+        firingActor === undefined ? [] : this.#host.timers.changes(slot, task, firingActor, []).timersDeleted,
       origin: this.#originBound,
-      checkOutput: this.#o.checkOutput,
+      checkOutput: this.#o.checkOutput as OutputCheck | undefined,
     });
     const letter = unit.outputs[0]?.payload as { reason?: string } | undefined;
     this.#log.warn(
@@ -269,7 +244,7 @@ export class TaskRunner<S extends Json, I, E extends ActorEvent, O extends Json>
         partition: this.#partition,
         key: unit.outputs[0]?.key,
         task: taskId(task),
-        phase,
+        phase: failure.phase,
         reason: letter?.reason?.slice(0, 500),
       },
       'dead-lettered',
@@ -277,33 +252,27 @@ export class TaskRunner<S extends Json, I, E extends ActorEvent, O extends Json>
     return this.#finish(slot, task, unit);
   }
 
+  #firstActor(): number {
+    const step = this.#program.steps.find((s) => s.kind === 'actor');
+    return step?.kind === 'actor' ? step.actor : 0;
+  }
+
   /** Ends a task: its unit joins the next commit and its input is done. */
-  #finish(slot: KeySlot<S>, task: Task, unit: Unit | undefined): undefined {
+  #finish(slot: KeySlot, task: Task, unit: Unit | undefined): undefined {
     if (this.#host.stopped()) return undefined;
-    slot.steps.delete(taskId(task));
+    const id = taskId(task);
+    for (const actor of slot.actors) {
+      for (const call of actor.steps.keys())
+        if (call === id || call.startsWith(`${id}/`)) actor.steps.delete(call);
+    }
     if (unit) {
       if (unit.inputSeq !== undefined && unit.inputSeq > slot.lastApplied) slot.lastApplied = unit.inputSeq;
       slot.uncommitted++;
     }
     const input = task.kind === 'input' ? task.delivery.envelope : undefined;
-    this.#host.committer.finish(
-      unit,
-      input ? input.seq : task.kind === 'timer' ? task.holdSeq : undefined,
-      input?.origin,
-    );
+    const doneSeq = input ? input.seq : task.kind === 'timer' ? task.holdSeq : undefined;
+    this.#host.committer.finish(unit, doneSeq, input?.origin);
     this.#host.finished();
     return undefined;
   }
-
-  /** Journals a task's steps before their results are used (one commit, awaited). */
-  #persistSteps(slot: KeySlot<S>, task: string, steps: readonly StepRecord[]): Promise<void> {
-    if (this.#host.stopped()) return Promise.reject(new Error('runtime aborted'));
-    slot.uncommitted++;
-    this.#host.committer.add(stepsUnit(this.#def.name, slot, task, steps, this.#clock()));
-    return this.#host.committer.flush();
-  }
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown })?.then === 'function';
 }

@@ -38,6 +38,12 @@ export class TimerIndex {
     return this.#byKey.get(key)?.get(name);
   }
 
+  /** Whether one of the key's timers is the setting with this serial. */
+  hasSerial(key: string, serial: number): boolean {
+    for (const entry of this.#byKey.get(key)?.values() ?? []) if (entry.serial === serial) return true;
+    return false;
+  }
+
   /** `schedule: false` when the caller already queued the firing, so the heap must not fire it again. */
   set(key: string, name: string, entry: TimerEntry, schedule = true): void {
     let timers = this.#byKey.get(key);

@@ -17,7 +17,8 @@ export interface Unit {
   /** Set for inputs: the key's progress moves to it. */
   readonly inputSeq: number | undefined;
   readonly events: readonly JournalEvent[];
-  readonly snapshot: Snapshot | undefined;
+  /** At most one per actor. */
+  readonly snapshots: readonly Snapshot[];
   readonly outputs: readonly OutputDraft[];
   readonly timersSet: readonly TimerRow[];
   readonly timersDeleted: readonly { readonly actor: string; readonly key: string; readonly name: string }[];
@@ -32,7 +33,7 @@ export function skippedUnit(key: string, delivery: Delivery): Unit {
     key,
     inputSeq: delivery.envelope.seq,
     events: [],
-    snapshot: undefined,
+    snapshots: [],
     outputs: [],
     timersSet: [],
     timersDeleted: [],

@@ -6,9 +6,10 @@ import { FencedError } from '../errors/fenced-error.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import { meteredStore } from '../metrics/metered-store.ts';
 import { StageMetrics } from '../metrics/stage-metrics.ts';
-import { actor } from '../operators/actor.ts';
+import { runPartition } from '../operators/run-partition.ts';
 import { sink } from '../operators/sink.ts';
 import { source } from '../operators/source.ts';
+import { type AnyActor, actorProgram, type Program } from '../runtime/program.ts';
 import type { HeldLease, Json, OutboxRow, PartitionClaim, Store } from '../store/store.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { restartBackoff } from './restart-backoff.ts';
@@ -57,11 +58,17 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
   #stopping = false;
   readonly #store: Store;
   readonly #metrics: StageMetrics | undefined;
+  readonly #program: Program;
   #outputPartitions = 1;
 
   constructor(options: StageOptions<S, I, E, O>) {
     checkStageNames(options.name, options.actor.name);
     this.#options = options;
+    this.#program = actorProgram(
+      options.actor as unknown as AnyActor,
+      options.decode ?? jsonDecoder(options.schema),
+      options.output,
+    );
     this.#log = options.logger ?? silentLogger;
     this.#metrics = options.metrics ? StageMetrics.of(options.metrics) : undefined;
     this.#store = this.#metrics ? meteredStore(options.store, this.#metrics) : options.store;
@@ -230,12 +237,11 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
       ...(o.acks !== undefined ? { acks: o.acks } : {}),
     }).pipe(
       takeUntil(stop$),
-      actor(o.actor, {
+      runPartition(this.#program, {
         claim,
         stage: o.name,
         store: this.#store,
         deadLetterSubject: this.deadLetterSubject,
-        decode: o.decode ?? jsonDecoder(o.schema),
         checkOutput: (subject, record) => o.log.check(subject, record),
         onCommit: (p, watermark) => this.#committed(p, watermark),
         ...this.#observers(),
@@ -358,7 +364,6 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
 /** Copies only the options that are set, as exactOptionalPropertyTypes asks. */
 function optional<S extends Json, I, E extends ActorEvent, O extends Json>(o: StageOptions<S, I, E, O>) {
   return {
-    ...(o.output !== undefined ? { outputSubject: o.output } : {}),
     ...(o.commitEvery !== undefined ? { commitEvery: o.commitEvery } : {}),
     ...(o.commitIntervalMs !== undefined ? { commitIntervalMs: o.commitIntervalMs } : {}),
     ...(o.maxActiveKeys !== undefined ? { maxActiveKeys: o.maxActiveKeys } : {}),

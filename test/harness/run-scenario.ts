@@ -2,8 +2,9 @@ import type { ActorDefinition, ActorEvent } from '../../core/actor/actor-definit
 import { makeUpcaster } from '../../core/actor/upcast.ts';
 import { MemoryLog } from '../../core/log/memory-log.ts';
 import { canonical, replayKey, type SnapshotMismatch } from '../../core/replay/replay-key.ts';
-import { newSlot } from '../../core/runtime/key-slot.ts';
-import { recoverSlot } from '../../core/runtime/recover-slot.ts';
+import type { ActorSlot } from '../../core/runtime/key-slot.ts';
+import type { AnyActor } from '../../core/runtime/program.ts';
+import { recoverActor } from '../../core/runtime/recover-slot.ts';
 import { Stage } from '../../core/stage/stage.ts';
 import { MemoryStore } from '../../core/store/memory-store.ts';
 import type { Json, Store } from '../../core/store/store.ts';
@@ -196,9 +197,10 @@ async function collect<S extends Json, I, E extends ActorEvent, O extends Json>(
     const replay = await replayKey(def, store, key);
     replayed[key] = canonical(replay.state);
     snapshotMismatches.push(...replay.mismatches);
-    const slot = newSlot(key, def.initial(key));
+    const slot: ActorSlot = { state: def.initial(key), version: 0, snapshotVersion: 0, steps: new Map() };
     // Recovery only matters for partition 0's progress here; the state does not depend on it.
-    recoverSlot(slot, def, await store.load(def.name, key, stageName, 0), upcast, () => false);
+    const record = await store.load(def.name, key, stageName, 0);
+    recoverActor(slot, def as unknown as AnyActor, key, record, upcast, () => false);
     states[key] = canonical(slot.state);
   }
   return {

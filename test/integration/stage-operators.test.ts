@@ -4,9 +4,10 @@ import { defineActor } from '../../core/actor/actor-definition.ts';
 import { jsonDecoder } from '../../core/codec/json-decoder.ts';
 import { FencedError } from '../../core/errors/fenced-error.ts';
 import { MemoryLog } from '../../core/log/memory-log.ts';
-import { actor } from '../../core/operators/actor.ts';
+import { runPartition } from '../../core/operators/run-partition.ts';
 import { sink } from '../../core/operators/sink.ts';
 import { source } from '../../core/operators/source.ts';
+import { type AnyActor, actorProgram } from '../../core/runtime/program.ts';
 import { MemoryStore } from '../../core/store/memory-store.ts';
 import type { Json } from '../../core/store/store.ts';
 import { waitUntil } from '../services/wait-until.ts';
@@ -45,13 +46,12 @@ async function setup(words: readonly string[]): Promise<{ log: MemoryLog; store:
 
 const runtimeOptions = {
   stage: 'words',
-  outputSubject: 'words.out',
   deadLetterSubject: 'words.dead-letter',
-  decode: jsonDecoder<{ word: string }>(),
   commitIntervalMs: 1,
 };
+const program = actorProgram(counter as unknown as AnyActor, jsonDecoder<{ word: string }>(), 'words.out');
 
-describe('source, actor and sink composed by hand', () => {
+describe('source, runPartition and sink composed by hand', () => {
   it('publishes leftover and new outputs in order and empties the outbox', async () => {
     const words = ['a', 'b', 'c', 'd', 'e'];
     const { log, store } = await setup(words);
@@ -87,7 +87,7 @@ describe('source, actor and sink composed by hand', () => {
     const published = await lastValueFrom(
       source(log, 'words.in', 0, { durable: 'words', fromSeq: claim.watermark + 1 }).pipe(
         take(words.length),
-        actor(counter, { ...runtimeOptions, claim, store }),
+        runPartition(program, { ...runtimeOptions, claim, store }),
         sink(log, store),
         toArray(),
       ),
@@ -116,7 +116,7 @@ describe('source, actor and sink composed by hand', () => {
     const claim = await store.claim('words', 0, 'me');
     let failure: unknown;
     const subscription = source(log, 'words.in', 0, { durable: 'words', fromSeq: claim.watermark + 1 })
-      .pipe(actor(counter, { ...runtimeOptions, claim, store }), sink(log, store))
+      .pipe(runPartition(program, { ...runtimeOptions, claim, store }), sink(log, store))
       .subscribe({ error: (error: unknown) => (failure = error) });
     await store.claim('words', 0, 'thief');
     await log.append('words.in', { key: 'k', payload: encoder.encode('{"word":"x"}'), msgId: 'late' });

@@ -7,7 +7,7 @@ function unit(key: string, inputSeq: number | undefined, timerSerial?: number): 
     key,
     inputSeq,
     events: [],
-    snapshot: undefined,
+    snapshots: [],
     outputs: [],
     timersSet: [],
     timersDeleted: [],

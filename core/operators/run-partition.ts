@@ -1,36 +1,37 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { ActorDefinition, ActorEvent } from '../actor/actor-definition.ts';
 import { takeOver } from '../exactly-once/takeover.ts';
 import type { Delivery } from '../log/log.ts';
 import { PartitionRuntime } from '../runtime/partition-runtime.ts';
+import type { Program } from '../runtime/program.ts';
 import type { RuntimeOptions } from '../runtime/runtime-options.ts';
-import type { Json, OutboxRow, PartitionClaim } from '../store/store.ts';
+import type { OutboxRow, PartitionClaim } from '../store/store.ts';
 
-export interface ActorOperatorOptions<I> extends RuntimeOptions<I> {
+export interface PartitionOptions extends RuntimeOptions {
   /** The ownership this instance holds; deliveries must start at `claim.watermark + 1`. */
   readonly claim: PartitionClaim;
 }
 
 /**
- * Runs a keyed actor over the deliveries of one claimed partition and emits the
- * outbox rows each commit wrote, starting with rows an earlier owner committed
- * but did not publish. Pipe into `sink` to publish them. Completes after the
- * source completes and the last commit is done; errors with `FencedError` when
- * another owner took the partition.
+ * Runs a program (its steps and keyed actors) over the deliveries of one
+ * claimed partition and emits the outbox rows each commit wrote, starting
+ * with rows an earlier owner committed but did not publish. Pipe into `sink`
+ * to publish them. Completes after the source completes and the last commit
+ * is done; errors with `FencedError` when another owner took the partition.
+ * Internal: pipelines and stages compose it with `source` and `sink`.
  *
  * @example
  * source(log, 'orders', 0, { durable: 'billing', fromSeq: claim.watermark + 1 })
- *   .pipe(actor(billing, { claim, store, stage: 'billing', outputSubject: 'invoices', ... }), sink(log, store))
+ *   .pipe(runPartition(program, { claim, store, stage: 'billing', ... }), sink(log, store))
  *   .subscribe();
  */
-export function actor<S extends Json, I, E extends ActorEvent, O extends Json>(
-  def: ActorDefinition<S, I, E, O>,
-  options: ActorOperatorOptions<I>,
+export function runPartition(
+  program: Program,
+  options: PartitionOptions,
 ): OperatorFunction<Delivery, OutboxRow> {
   return (deliveries) =>
     new Observable<OutboxRow>((subscriber) => {
       const { store, claim } = options;
-      let runtime: PartitionRuntime<S, I, E, O> | undefined;
+      let runtime: PartitionRuntime | undefined;
       const early: Delivery[] = [];
       let sourceDone = false;
       const finish = (): void => {
@@ -44,7 +45,7 @@ export function actor<S extends Json, I, E extends ActorEvent, O extends Json>(
           if (subscriber.closed) return;
           for (const row of leftover) subscriber.next(row);
           runtime = new PartitionRuntime(
-            def,
+            program,
             options,
             { claim, timers, firstPosition },
             {

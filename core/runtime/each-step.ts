@@ -1,0 +1,43 @@
+import { type OperatorFunction, of } from 'rxjs';
+import { type Flowing, StepFailure } from './attempt.ts';
+
+/**
+ * Runs a user's RxJS operator chain on one record on its own: what it emits
+ * are the record's successors (none: dropped; several: split), its
+ * completion says the record is fully expanded, its error dead-letters the
+ * task (phase `step`). Each successor keeps the record's key and headers.
+ * Returns a promise only when the chain completes later (a Promise or an
+ * Observable projection that takes time).
+ */
+export function runEach(
+  op: OperatorFunction<unknown, unknown>,
+  record: Flowing,
+  out: Flowing[],
+): Promise<void> | undefined {
+  let settled = false;
+  let failure: unknown;
+  let failed = false;
+  let later: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+  of(record.value)
+    .pipe(op)
+    .subscribe({
+      next: (value) => out.push({ value, key: record.key, headers: record.headers }),
+      error: (error: unknown) => {
+        settled = true;
+        failed = true;
+        failure = error;
+        later?.reject(new StepFailure('step', error));
+      },
+      complete: () => {
+        settled = true;
+        later?.resolve();
+      },
+    });
+  if (settled) {
+    if (failed) throw new StepFailure('step', failure);
+    return undefined;
+  }
+  return new Promise<void>((resolve, reject) => {
+    later = { resolve, reject };
+  });
+}
