@@ -4,7 +4,7 @@ import type { AppliedOrigins } from '../exactly-once/applied-origins.ts';
 import type { Committer } from '../exactly-once/committer.ts';
 import type { AppendRecord } from '../log/log.ts';
 import type { Logger } from '../logger.ts';
-import { callActor } from './actor-call.ts';
+import { type CallHost, callActor } from './actor-call.ts';
 import { type Attempt, type Flowing, StepFailure } from './attempt.ts';
 import { completeAttempt } from './complete-attempt.ts';
 import { deadLetterUnit } from './dead-letter-unit.ts';
@@ -52,6 +52,7 @@ export class TaskRunner {
   readonly #stepOfActor: ReadonlyMap<number, number>;
   /** What an output's origin will be at its commit, for checking its size (a seq as long as any). */
   readonly #originBound: AppendRecord['origin'];
+  readonly #calls: CallHost;
 
   constructor(program: Program, options: RuntimeOptions, partition: number, host: TaskHost, log: Logger) {
     this.#program = program;
@@ -64,6 +65,13 @@ export class TaskRunner {
       program.steps.flatMap((step, i) => (step.kind === 'actor' ? [[step.actor, i] as const] : [])),
     );
     this.#originBound = { id: `${options.stage}/${partition}`, seq: Number.MAX_SAFE_INTEGER };
+    this.#calls = {
+      actors: program.actors,
+      timers: host.timers,
+      committer: host.committer,
+      clock: this.#clock,
+      stopped: () => host.stopped(),
+    };
   }
 
   /** Runs one task; returns a promise only when some step is asynchronous. */
@@ -106,7 +114,7 @@ export class TaskRunner {
     const next = (this.#stepOfActor.get(task.actor) ?? this.#program.steps.length) + 1;
     const out: Flowing[] = [];
     return this.#guard(a, () => {
-      const pending = callActor(this.#callHost(), a, task.actor, fired, out);
+      const pending = callActor(this.#calls, a, task.actor, fired, out);
       return pending ? pending.then(() => this.#walk(a, next, out, 0, [])) : this.#walk(a, next, out, 0, []);
     });
   }
@@ -146,7 +154,7 @@ export class TaskRunner {
       case 'each':
         return runEach(step.op, record, out);
       case 'actor':
-        return callActor(this.#callHost(), a, step.actor, record, out);
+        return callActor(this.#calls, a, step.actor, record, out);
       case 'sink': {
         const i = a.drafts.length;
         a.drafts.push({
@@ -202,16 +210,6 @@ export class TaskRunner {
       return failed(error);
     }
     return pending?.catch(failed);
-  }
-
-  #callHost() {
-    return {
-      actors: this.#program.actors,
-      timers: this.#host.timers,
-      committer: this.#host.committer,
-      clock: this.#clock,
-      stopped: () => this.#host.stopped(),
-    };
   }
 
   #msgIdBase(a: Attempt): string {
