@@ -29,6 +29,12 @@ export interface TakenBatch {
   readonly deliveries: readonly Delivery[];
   /** Units per key, to release the keys for passivation after the commit. */
   readonly unitsByKey: ReadonlyMap<string, number>;
+  /** The units' records that reached the end of the steps, with their input seqs. */
+  readonly results: readonly {
+    readonly value: unknown;
+    readonly key: string;
+    readonly seq: number | undefined;
+  }[];
 }
 
 /** Collects finished units between commits and turns them into one CommitBatch. */
@@ -80,7 +86,9 @@ export class CommitBuffer {
     const progress = new Map<string, { seq: number; timerSerial: number }>();
     const timers = new Map<string, TimerRow | { actor: string; key: string; name: string; deleted: true }>();
     const unitsByKey = new Map<string, number>();
+    const results: { value: unknown; key: string; seq: number | undefined }[] = [];
     for (const unit of units) {
+      for (const r of unit.results ?? []) results.push({ value: r.value, key: r.key, seq: unit.inputSeq });
       unitsByKey.set(unit.key, (unitsByKey.get(unit.key) ?? 0) + 1);
       for (const e of unit.events) events.push(e);
       for (const s of unit.snapshots) snapshots.push(s);
@@ -137,6 +145,7 @@ export class CommitBuffer {
       outbox,
       deliveries,
       unitsByKey,
+      results,
     };
   }
 }

@@ -2,8 +2,8 @@ import type { Origin } from '../envelope.ts';
 import type { Delivery } from '../log/log.ts';
 import type { Logger } from '../logger.ts';
 import type { Unit } from '../runtime/unit.ts';
-import type { OutboxRow, PartitionClaim, Store } from '../store/store.ts';
-import { CommitBuffer, type OriginNumbering } from './commit-buffer.ts';
+import type { PartitionClaim, Store } from '../store/store.ts';
+import { CommitBuffer, type OriginNumbering, type TakenBatch } from './commit-buffer.ts';
 import { InProgressSignals } from './in-progress-signals.ts';
 import { WatermarkTracker } from './watermark-tracker.ts';
 
@@ -24,8 +24,8 @@ export interface CommitterOptions {
 }
 
 export interface CommitterHooks {
-  /** A commit is done: its outbox rows (publish order) and its units per key. */
-  committed(outbox: readonly OutboxRow[], unitsByKey: ReadonlyMap<string, number>, watermark: number): void;
+  /** A commit is done: what it covered (its outbox rows in publish order, its units per key, its results). */
+  committed(taken: TakenBatch, watermark: number): void;
   /** A commit failed: the partition must stop; nothing more is committed. */
   failed(error: unknown): void;
 }
@@ -206,7 +206,7 @@ export class Committer {
     if (this.#stopped) return;
     this.#committed = taken.batch.watermark ?? this.#committed;
     for (const w of waiters) w.resolve();
-    this.#hooks.committed(taken.outbox, taken.unitsByKey, this.#committed);
+    this.#hooks.committed(taken, this.#committed);
     this.#ack(taken.deliveries);
     for (const [seq, held] of this.#heldAcks) {
       if (seq > this.#committed) continue;

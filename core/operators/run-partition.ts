@@ -4,7 +4,8 @@ import type { Delivery } from '../log/log.ts';
 import { PartitionRuntime } from '../runtime/partition-runtime.ts';
 import type { Program } from '../runtime/program.ts';
 import type { RuntimeOptions } from '../runtime/runtime-options.ts';
-import type { OutboxRow, PartitionClaim } from '../store/store.ts';
+import type { PartitionClaim } from '../store/store.ts';
+import type { PartitionEvent } from './partition-event.ts';
 
 export interface PartitionOptions extends RuntimeOptions {
   /** The ownership this instance holds; deliveries must start at `claim.watermark + 1`. */
@@ -13,10 +14,12 @@ export interface PartitionOptions extends RuntimeOptions {
 
 /**
  * Runs a program (its steps and keyed actors) over the deliveries of one
- * claimed partition and emits the outbox rows each commit wrote, starting
- * with rows an earlier owner committed but did not publish. Pipe into `sink`
- * to publish them. Completes after the source completes and the last commit
- * is done; errors with `FencedError` when another owner took the partition.
+ * claimed partition and emits what each commit covered (see
+ * `PartitionEvent`): the outbox rows it wrote, starting with rows an earlier
+ * owner committed but did not publish, its results and its watermark. Pipe
+ * into `sink` to publish the rows. Completes after the source completes and
+ * the last commit is done; errors with `FencedError` when another owner took
+ * the partition.
  * Internal: pipelines and stages compose it with `source` and `sink`.
  *
  * @example
@@ -27,9 +30,9 @@ export interface PartitionOptions extends RuntimeOptions {
 export function runPartition(
   program: Program,
   options: PartitionOptions,
-): OperatorFunction<Delivery, OutboxRow> {
+): OperatorFunction<Delivery, PartitionEvent> {
   return (deliveries) =>
-    new Observable<OutboxRow>((subscriber) => {
+    new Observable<PartitionEvent>((subscriber) => {
       const { store, claim } = options;
       let runtime: PartitionRuntime | undefined;
       const early: Delivery[] = [];
@@ -43,14 +46,16 @@ export function runPartition(
       takeOver(store, claim).then(
         ({ timers, leftover, firstPosition }) => {
           if (subscriber.closed) return;
-          for (const row of leftover) subscriber.next(row);
+          for (const row of leftover) subscriber.next({ kind: 'row', row });
           runtime = new PartitionRuntime(
             program,
             options,
             { claim, timers, firstPosition },
             {
-              onCommitted: (rows) => {
-                for (const row of rows) subscriber.next(row);
+              onCommitted: (rows, results, watermark) => {
+                for (const row of rows) subscriber.next({ kind: 'row', row });
+                for (const result of results) subscriber.next({ kind: 'result', result });
+                subscriber.next({ kind: 'committed', partition: claim.partition, watermark });
               },
               onFailed: (error) => subscriber.error(error),
             },

@@ -4,6 +4,7 @@ import { OutboxDeleter } from '../exactly-once/outbox-deleter.ts';
 import { type PublishFallback, publishRow } from '../exactly-once/outbox-publisher.ts';
 import type { Log } from '../log/log.ts';
 import type { OutboxRow, Store } from '../store/store.ts';
+import type { PartitionEvent } from './partition-event.ts';
 
 export interface SinkOptions {
   /** Rows published concurrently, at most. Default 256. */
@@ -21,20 +22,21 @@ export interface SinkOptions {
  * Publishes committed outbox rows in order with their deterministic msg ids and
  * deletes each from the outbox only after the log acknowledged it (in the
  * background: publishing goes on meanwhile). A crash in between republishes
- * the row under the same id, which the log deduplicates. Emits each row once
- * it is published; completes once every published row is deleted.
+ * the row under the same id, which the log deduplicates. Emits each row as
+ * `published` once the log acknowledged it (other events pass through);
+ * completes once every published row is deleted.
  *
  * @example
- * rows$.pipe(sink(log, store)).subscribe((row) => console.log('published', row.msgId));
+ * events$.pipe(sink(log, store)).subscribe((e) => e.kind === 'published' && console.log(e.row.msgId));
  */
 export function sink(
   log: Log,
   store: Store,
   options: SinkOptions = {},
-): OperatorFunction<OutboxRow, OutboxRow> {
+): OperatorFunction<PartitionEvent, PartitionEvent> {
   const window = options.window ?? 256;
-  return (rows) =>
-    new Observable<OutboxRow>((subscriber) => {
+  return (events) =>
+    new Observable<PartitionEvent>((subscriber) => {
       const queue: OutboxRow[] = [];
       const deleter = new OutboxDeleter(store, (error) => subscriber.error(error));
       let working = false;
@@ -52,7 +54,7 @@ export function sink(
           if (hasDefect('delete-before-puback')) deleter.delete(batch);
           const published = await Promise.all(batch.map((row) => publishRow(log, row, options.deadLetter)));
           if (!hasDefect('delete-before-puback')) deleter.delete(batch);
-          for (const row of published) subscriber.next(row);
+          for (const row of published) subscriber.next({ kind: 'published', row });
         }
         working = false;
         if (upstreamDone) complete();
@@ -60,9 +62,13 @@ export function sink(
       const kick = (): void => {
         if (!working) work().catch((error: unknown) => subscriber.error(error));
       };
-      const subscription = rows.subscribe({
-        next: (row) => {
-          queue.push(row);
+      const subscription = events.subscribe({
+        next: (event) => {
+          if (event.kind !== 'row') {
+            subscriber.next(event);
+            return;
+          }
+          queue.push(event.row);
           kick();
         },
         error: (error: unknown) => subscriber.error(error),

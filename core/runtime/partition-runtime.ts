@@ -6,6 +6,7 @@ import { Committer } from '../exactly-once/committer.ts';
 import type { Delivery } from '../log/log.ts';
 import { keyProblem } from '../log/record-key.ts';
 import { type Logger, silentLogger } from '../logger.ts';
+import type { PartResult } from '../operators/partition-event.ts';
 import type { OutboxRow, PartitionClaim, TimerRow } from '../store/store.ts';
 import { shown } from '../text.ts';
 import { INVALID_KEY } from './dead-letter.ts';
@@ -19,8 +20,8 @@ import { TaskRunner } from './task-runner.ts';
 import { TimerScheduler } from './timer-scheduler.ts';
 
 export interface RuntimeHooks {
-  /** Outbox rows just committed, in publish order. */
-  onCommitted(rows: readonly OutboxRow[]): void;
+  /** A commit is done: the outbox rows it wrote (publish order), its results and the watermark. */
+  onCommitted(rows: readonly OutboxRow[], results: readonly PartResult[], watermark: number): void;
   /** The runtime stopped on an error; `FencedError` means another owner has the partition. */
   onFailed(error: unknown): void;
 }
@@ -80,10 +81,10 @@ export class PartitionRuntime {
         logger: this.#log,
       },
       {
-        committed: (outbox, unitsByKey, watermark) => {
-          this.#keys.committed(unitsByKey);
-          options.onCommit?.(claim.partition, watermark);
-          if (outbox.length > 0) hooks.onCommitted(outbox);
+        committed: (taken, watermark) => {
+          this.#keys.committed(taken.unitsByKey);
+          const results = taken.results.map((r) => ({ ...r, partition: claim.partition }));
+          hooks.onCommitted(taken.outbox, results, watermark);
         },
         failed: (error) => this.#fail(error),
       },

@@ -38,8 +38,6 @@ export interface RuntimeOptions {
    * outputs are checked against the store's rules only.
    */
   readonly checkOutput?: OutputCheck;
-  /** Called after every commit with the partition's committed watermark. */
-  readonly onCommit?: (partition: number, watermark: number) => void;
   /** Called when a due snapshot is skipped because no store keeps the state. */
   readonly onSnapshotSkipped?: () => void;
 }

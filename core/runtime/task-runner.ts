@@ -180,7 +180,7 @@ export class TaskRunner {
         new Error(`stage "${this.#o.stage}" has no output subject, but its actor emitted; set one`),
       );
     }
-    const unit = completeAttempt(a, {
+    const done = completeAttempt(a, {
       actors: this.#program.actors,
       timers: this.#host.timers,
       origin: this.#originBound,
@@ -194,6 +194,8 @@ export class TaskRunner {
         this.#o.onSnapshotSkipped?.();
       },
     });
+    const unit =
+      this.#program.end === 'results' && results.length > 0 ? { ...done, results: kept(results) } : done;
     return this.#finish(a.slot, a.task, unit);
   }
 
@@ -273,4 +275,17 @@ export class TaskRunner {
     this.#host.finished();
     return undefined;
   }
+}
+
+/** The records that reached the end, as deeply frozen copies: what follows cannot change them. */
+function kept(results: readonly Flowing[]): readonly { readonly value: unknown; readonly key: string }[] {
+  return results.map((r) => ({ value: deepFreeze(structuredClone(r.value)), key: r.key }));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }

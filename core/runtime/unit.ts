@@ -25,6 +25,8 @@ export interface Unit {
   /** Set when the task set timers: the key's timer serial after them. */
   readonly timerSerial: number | undefined;
   readonly deliveries: readonly Delivery[];
+  /** Records that reached the end of the program's steps (see `Program.end`). */
+  readonly results?: readonly { readonly value: unknown; readonly key: string }[];
 }
 
 /** An input the key applied already (or a republished upstream output): acknowledged, nothing written. */

@@ -243,7 +243,6 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
         store: this.#store,
         deadLetterSubject: this.deadLetterSubject,
         checkOutput: (subject, record) => o.log.check(subject, record),
-        onCommit: (p, watermark) => this.#committed(p, watermark),
         ...this.#observers(),
         // Outputs are numbered per destination partition, so downstream stages can drop republished ones.
         outputPartitions: (subject) =>
@@ -253,7 +252,10 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
       sink(o.log, this.#store, { deadLetter: { subject: this.deadLetterSubject, actor: o.actor.name } }),
     );
     const subscription = pipeline.subscribe({
-      next: (row) => this.published$.next(row),
+      next: (event) => {
+        if (event.kind === 'published') this.published$.next(event.row);
+        else if (event.kind === 'committed') this.#committed(event.partition, event.watermark);
+      },
       error: (error: unknown) => {
         settle();
         this.#failed(partition, error);

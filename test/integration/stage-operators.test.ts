@@ -84,7 +84,7 @@ describe('source, runPartition and sink composed by hand', () => {
     });
 
     const claim = await store.claim('words', 0, 'me');
-    const published = await lastValueFrom(
+    const events = await lastValueFrom(
       source(log, 'words.in', 0, { durable: 'words', fromSeq: claim.watermark + 1 }).pipe(
         take(words.length),
         runPartition(program, { ...runtimeOptions, claim, store }),
@@ -92,6 +92,13 @@ describe('source, runPartition and sink composed by hand', () => {
         toArray(),
       ),
     );
+    const published = events.flatMap((e) => (e.kind === 'published' ? [e.row] : []));
+    // Every commit reports its watermark; the last one covers every input.
+    expect(events.filter((e) => e.kind === 'committed').at(-1)).toEqual({
+      kind: 'committed',
+      partition: 0,
+      watermark: words.length,
+    });
 
     expect(published.map((r) => r.msgId)).toEqual(['leftover', ...words.map((_, i) => `words:0:${i + 1}:0`)]);
     // New rows are placed after the leftover one.
