@@ -32,6 +32,7 @@ export { StoreClosedError } from './errors/store-closed-error.ts';
 export { UnstorableValueError } from './errors/unstorable-value-error.ts';
 export * from './log/index.ts';
 export { type Logger, silentLogger } from './logger.ts';
+export * from './pipeline/index.ts';
 export { canonical, type KeyReplay, replayKey, type SnapshotMismatch } from './replay/replay-key.ts';
 export type {
   DeadLetter,

@@ -13,12 +13,15 @@ export type AnyActor = ActorDefinition<Json, unknown, ActorEvent, Json>;
  * - `each`: a user's RxJS operator chain, run on each record on its own; its
  *   completion says the record is fully expanded (dropped, mapped, split);
  * - `actor`: one of `actors`: decide and evolve, its outputs flow on;
- * - `sink`: every record is published to `subject` (through the outbox) and flows on.
+ * - `sink`: every record is published to `subject` (through the outbox) and flows on;
+ * - `hop`: every record is published to `subject` under the key `keyOf` gives
+ *   it, for the next part of the pipeline (a keyBy); nothing flows on.
  */
 export type ProgramStep =
   | { readonly kind: 'each'; readonly op: OperatorFunction<unknown, unknown> }
   | { readonly kind: 'actor'; readonly actor: number }
-  | { readonly kind: 'sink'; readonly subject: string };
+  | { readonly kind: 'sink'; readonly subject: string }
+  | { readonly kind: 'hop'; readonly subject: string; readonly keyOf: (value: unknown) => string };
 
 export interface Program {
   /** Turns a record's bytes into the first step's record; throwing dead-letters it (phase `decode`). */

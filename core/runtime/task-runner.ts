@@ -5,7 +5,7 @@ import type { Committer } from '../exactly-once/committer.ts';
 import type { AppendRecord } from '../log/log.ts';
 import type { Logger } from '../logger.ts';
 import { type CallHost, callActor } from './actor-call.ts';
-import { type Attempt, type Flowing, StepFailure } from './attempt.ts';
+import { type Attempt, type Flowing, failingAs, StepFailure } from './attempt.ts';
 import { completeAttempt } from './complete-attempt.ts';
 import { deadLetterUnit } from './dead-letter-unit.ts';
 import { runEach } from './each-step.ts';
@@ -155,19 +155,18 @@ export class TaskRunner {
         return runEach(step.op, record, out);
       case 'actor':
         return callActor(this.#calls, a, step.actor, record, out);
-      case 'sink': {
-        const i = a.drafts.length;
-        a.drafts.push({
-          msgId: `${this.#msgIdBase(a)}:${i}`,
-          subject: step.subject,
-          key: record.key,
-          payload: record.value as never,
-          headers: record.headers,
-          eventTime: a.eventTime,
-        });
+      case 'sink':
+        this.#publish(a, step.subject, record.key, record);
         out.push(record);
         return undefined;
-      }
+      case 'hop':
+        this.#publish(
+          a,
+          step.subject,
+          failingAs('step', () => step.keyOf(record.value)),
+          record,
+        );
+        return undefined;
     }
   }
 
@@ -212,6 +211,18 @@ export class TaskRunner {
       return failed(error);
     }
     return pending?.catch(failed);
+  }
+
+  /** An output of the attempt: its msg id numbers the task's outputs in the order they are made. */
+  #publish(a: Attempt, subject: string, key: string, record: Flowing): void {
+    a.drafts.push({
+      msgId: `${this.#msgIdBase(a)}:${a.drafts.length}`,
+      subject,
+      key,
+      payload: record.value as never,
+      headers: record.headers,
+      eventTime: a.eventTime,
+    });
   }
 
   #msgIdBase(a: Attempt): string {
