@@ -9,6 +9,9 @@
  * - `forget-origin-sequences`: commits leave out the per-destination origin sequences.
  * - `no-sequence-gap-check`: the JetStream consumer ignores jumps in its delivery sequence.
  * - `no-disconnect-watcher`: the JetStream consumer ignores a dropped connection.
+ * - `drop-done-early`: an input whose records were all dropped commits its seq as the
+ *   watermark at once, before the inputs ahead of it are done.
+ * - `lose-split-tail`: a per-record step that splits a record keeps only the first.
  */
 export const DEFECTS = [
   'no-dedup',
@@ -17,6 +20,8 @@ export const DEFECTS = [
   'forget-origin-sequences',
   'no-sequence-gap-check',
   'no-disconnect-watcher',
+  'drop-done-early',
+  'lose-split-tail',
 ] as const;
 
 export type Defect = (typeof DEFECTS)[number];

@@ -1,3 +1,4 @@
+import { hasDefect } from '../defects.ts';
 import type { Origin } from '../envelope.ts';
 import type { Delivery } from '../log/log.ts';
 import type { Logger } from '../logger.ts';
@@ -113,7 +114,26 @@ export class Committer {
     if (unit && origin) this.#buffer.applied(origin);
     if (unit) this.#buffer.add(unit);
     if (doneSeq !== undefined) this.#tracker.done(doneSeq);
+    if (hasDefect('drop-done-early') && doneSeq !== undefined && writesNothing(unit))
+      this.#commitAhead(doneSeq);
     this.#schedule();
+  }
+
+  /** The `drop-done-early` defect: the watermark committed at a dropped input, whatever is ahead of it. */
+  #commitAhead(seq: number): void {
+    const { stage, claim } = this.#o;
+    const batch = { stage, partition: claim.partition, epoch: claim.epoch, events: [], snapshots: [] };
+    void this.#o.store
+      .commit({
+        ...batch,
+        keepSnapshots: 1,
+        outbox: [],
+        progress: [],
+        timersSet: [],
+        timersDeleted: [],
+        watermark: seq,
+      })
+      .catch(() => {});
   }
 
   /** A unit that does not finish a task (steps journaled mid-task); see `flush`. */
@@ -224,4 +244,11 @@ export class Committer {
       });
     }
   }
+}
+
+function writesNothing(unit: Unit | undefined): boolean {
+  return (
+    unit === undefined ||
+    (unit.events.length === 0 && unit.outputs.length === 0 && unit.timersSet.length === 0)
+  );
 }

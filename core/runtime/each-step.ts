@@ -1,4 +1,5 @@
 import { type OperatorFunction, of } from 'rxjs';
+import { hasDefect } from '../defects.ts';
 import { type Flowing, StepFailure } from './attempt.ts';
 
 /**
@@ -18,10 +19,14 @@ export function runEach(
   let failure: unknown;
   let failed = false;
   let later: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+  let emitted = 0;
   of(record.value)
     .pipe(op)
     .subscribe({
-      next: (value) => out.push({ value, key: record.key, headers: record.headers }),
+      next: (value) => {
+        if (hasDefect('lose-split-tail') && emitted++ > 0) return;
+        out.push({ value, key: record.key, headers: record.headers });
+      },
       error: (error: unknown) => {
         settled = true;
         failed = true;

@@ -1,11 +1,13 @@
 import type { ActorDefinition, ActorEvent } from '../../core/actor/actor-definition.ts';
 import { makeUpcaster } from '../../core/actor/upcast.ts';
 import { MemoryLog } from '../../core/log/memory-log.ts';
+import { type Flow, from } from '../../core/pipeline/flow.ts';
+import { type Pipeline, pipeline } from '../../core/pipeline/pipeline.ts';
+import { actor, to } from '../../core/pipeline/steps.ts';
 import { canonical, replayKey, type SnapshotMismatch } from '../../core/replay/replay-key.ts';
 import type { ActorSlot } from '../../core/runtime/key-slot.ts';
 import type { AnyActor } from '../../core/runtime/program.ts';
 import { recoverActor } from '../../core/runtime/recover-slot.ts';
-import { Stage } from '../../core/stage/stage.ts';
 import { MemoryStore } from '../../core/store/memory-store.ts';
 import type { Json, Store } from '../../core/store/store.ts';
 import type { Fault } from './faults.ts';
@@ -21,8 +23,22 @@ export interface ScenarioInput {
   readonly eventTime?: number;
 }
 
-export interface ScenarioOptions<S extends Json, I, E extends ActorEvent, O extends Json> {
-  readonly actor: ActorDefinition<S, I, E, O>;
+/** What runs: one actor (read from the input, its outputs to `<name>.out`), or a whole pipeline. */
+export type ScenarioSubject<S extends Json, I, E extends ActorEvent, O extends Json> =
+  | { readonly actor: ActorDefinition<S, I, E, O> }
+  | {
+      /** The chain over the scenario's input subject. */
+      readonly flow: (input: string) => Flow<unknown>;
+      /** The actors whose states the outcome reports (those the flow uses). */
+      readonly actors: readonly ActorDefinition<Json, never, ActorEvent, Json>[];
+    };
+
+export type ScenarioOptions<S extends Json, I, E extends ActorEvent, O extends Json> = ScenarioSubject<
+  S,
+  I,
+  E,
+  O
+> & {
   readonly inputs: readonly ScenarioInput[];
   readonly faults?: readonly Fault[];
   /** Input partitions. Default 2. */
@@ -39,20 +55,21 @@ export interface ScenarioOptions<S extends Json, I, E extends ActorEvent, O exte
   readonly timeoutMs?: number;
   /** Unique stage name, for runs that share a store. Default 'scenario'. */
   readonly stageName?: string;
-}
+};
 
 export interface ScenarioOutput {
+  readonly subject: string;
   readonly msgId: string;
   readonly key: string;
   readonly payload: Json;
 }
 
 export interface ScenarioOutcome {
-  /** Per key, canonical JSON of the state recovered as the runtime would (snapshot + journal tail). */
+  /** Per key (`<actor>/<key>` for a pipeline), canonical JSON of the state recovered as the runtime would. */
   readonly states: Readonly<Record<string, string>>;
-  /** Per key, canonical JSON of the state replayed from the whole journal. */
+  /** The same, replayed from the whole journal. */
   readonly replayed: Readonly<Record<string, string>>;
-  /** Every output record in the output log, sorted by msg id. */
+  /** Every output record of every output subject, sorted by msg id. */
   readonly outputs: readonly ScenarioOutput[];
   readonly deadLetters: readonly ScenarioOutput[];
   readonly snapshotMismatches: readonly SnapshotMismatch[];
@@ -65,10 +82,10 @@ export interface ScenarioOutcome {
 }
 
 /**
- * Runs an actor as a stage over the given inputs on the embedded log, injects
- * the faults, waits until every input is committed and every output published,
- * and reports the final states and outputs. Compare a faulty run's outcome with
- * a fault-free one: exactly-once means they are equal.
+ * Runs an actor (or a pipeline) over the given inputs on the embedded log,
+ * injects the faults, waits until every input is committed and every output
+ * published, and reports the final states and outputs. Compare a faulty run's
+ * outcome with a fault-free one: exactly-once means they are equal.
  *
  * @example
  * const clean = await runScenario({ actor, inputs });
@@ -80,14 +97,15 @@ export async function runScenario<S extends Json, I, E extends ActorEvent, O ext
   options: ScenarioOptions<S, I, E, O>,
 ): Promise<ScenarioOutcome> {
   const faults = options.faults ?? [];
-  const partitions = options.partitions ?? 2;
   const name = options.stageName ?? 'scenario';
   const input = `${name}.in`;
-  const output = `${name}.out`;
+  const flow =
+    'actor' in options ? from(input).pipe(actor(options.actor), to(`${name}.out`)) : options.flow(input);
+  const actors = ('actor' in options ? [options.actor] : options.actors) as unknown as readonly AnyActor[];
   const log = new MemoryLog();
   const inner = options.store ?? new MemoryStore();
   let instances = 0;
-  let stage: Stage<S, I, E, O> | undefined;
+  let running: Pipeline<unknown> | undefined;
   let pendingSwitch: Promise<void> = Promise.resolve();
   let lastError: unknown;
 
@@ -99,66 +117,66 @@ export async function runScenario<S extends Json, I, E extends ActorEvent, O ext
   });
   const faultyLog = new FaultyLog(log, faults);
 
-  const newStage = (): Stage<S, I, E, O> => {
+  const newInstance = (): Pipeline<unknown> => {
     instances++;
-    return new Stage({
-      name,
-      log: faultyLog,
-      store,
-      input,
-      output,
-      actor: options.actor,
-      commitEvery: options.commitEvery ?? 5,
-      commitIntervalMs: 2,
-      restartDelayMs: 1,
-      clock: () => 1_700_000_000_000,
-      ...(options.maxActiveKeys !== undefined ? { maxActiveKeys: options.maxActiveKeys } : {}),
-    });
+    return pipeline(
+      {
+        name,
+        log: faultyLog,
+        store,
+        commitEvery: options.commitEvery ?? 5,
+        commitIntervalMs: 2,
+        restartDelayMs: 1,
+        clock: () => 1_700_000_000_000,
+        ...(options.maxActiveKeys !== undefined ? { maxActiveKeys: options.maxActiveKeys } : {}),
+      },
+      flow,
+    );
   };
 
   const switchInstance = async (graceful: boolean): Promise<void> => {
-    const old = stage;
+    const old = running;
     if (!old) return;
     if (graceful) await old.stop();
     else old.kill();
-    if (stage !== old) return;
-    stage = newStage();
-    await stage.start().catch((error: unknown) => {
+    if (running !== old) return;
+    running = newInstance();
+    await running.start().catch((error: unknown) => {
       lastError = error;
     });
   };
 
-  await log.ensureTopic({ subject: input, partitions });
-  const lastSeq = new Map<number, number>();
+  await log.ensureTopic({ subject: input, partitions: options.partitions ?? 2 });
   for (const [i, rec] of options.inputs.entries()) {
-    const ack = await log.append(input, {
+    await log.append(input, {
       key: rec.key,
       payload: encoder.encode(JSON.stringify(rec.payload)),
       msgId: `in-${i}`,
       eventTime: rec.eventTime ?? 1_700_000_000_000 + i,
     });
-    lastSeq.set(ack.partition, Math.max(lastSeq.get(ack.partition) ?? 0, ack.seq));
   }
 
-  stage = newStage();
-  await stage.start();
+  running = newInstance();
+  const { inputs: partInputs, outputs } = running.subjects;
+  await running.start();
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   const timedOut = (what: string): Error => {
-    stage?.kill();
+    running?.kill();
     return new Error(
-      `scenario did not finish in time: ${what} (watermarks ${JSON.stringify([...(stage?.watermarks() ?? [])])}, targets ${JSON.stringify([...lastSeq])}, faults ${JSON.stringify(faults)}, last error ${String(lastError)})`,
+      `scenario did not finish in time: ${what} (watermarks ${JSON.stringify([...(running?.watermarks() ?? [])])}, faults ${JSON.stringify(faults)}, last error ${String(lastError)})`,
     );
   };
   for (;;) {
     if (!(await beforeDeadline(pendingSwitch, deadline))) throw timedOut('an instance switch hangs');
-    if (await finished(stage, store, name, partitions, lastSeq)) break;
+    if (await finished(running, log, inner, name, partInputs)) break;
     if (Date.now() > deadline) throw timedOut('inputs or outputs are left');
     await new Promise((r) => setTimeout(r, 2));
   }
-  if (!(await beforeDeadline(stage.stop(), deadline))) throw timedOut('the final drain hangs');
+  if (!(await beforeDeadline(running.stop(), deadline))) throw timedOut('the final drain hangs');
 
+  const sinks = outputs.filter((s) => !partInputs.includes(s));
   const outcome = {
-    ...(await collect(options.actor, log, inner, name, output, stage.deadLetterSubject)),
+    ...(await collect(actors, log, inner, name, sinks, `${name}.dead-letter`)),
     instances,
     crashes: store.crashes + faultyLog.lostPublishes,
     duplicates: faultyLog.duplicates,
@@ -168,45 +186,58 @@ export async function runScenario<S extends Json, I, E extends ActorEvent, O ext
   return outcome;
 }
 
+/** Every part read its input to the end, and no outbox holds a row: in order, since a part feeds the next. */
 async function finished(
-  stage: { watermarks(): ReadonlyMap<number, number> },
+  running: Pipeline<unknown>,
+  log: MemoryLog,
   store: Store,
   name: string,
-  partitions: number,
-  lastSeq: ReadonlyMap<number, number>,
+  inputs: readonly string[],
 ): Promise<boolean> {
-  const marks = stage.watermarks();
-  for (const [p, seq] of lastSeq) if ((marks.get(p) ?? 0) < seq) return false;
-  for (let p = 0; p < partitions; p++) if ((await store.outbox(name, p)).length > 0) return false;
+  for (const [part, subject] of inputs.entries()) {
+    const partName = part === 0 ? name : `${name}.${part}`;
+    const marks = running.watermarks(part);
+    const partitions = await log.partitions(subject);
+    for (let p = 0; p < partitions; p++) {
+      let last = 0;
+      for await (const env of log.read(subject, p, 1)) last = env.seq;
+      if ((marks.get(p) ?? 0) < last) return false;
+      if ((await store.outbox(partName, p)).length > 0) return false;
+    }
+  }
   return true;
 }
 
-async function collect<S extends Json, I, E extends ActorEvent, O extends Json>(
-  def: ActorDefinition<S, I, E, O>,
+async function collect(
+  actors: readonly AnyActor[],
   log: MemoryLog,
   store: Store,
   stageName: string,
-  output: string,
+  outputs: readonly string[],
   deadLetter: string,
 ): Promise<Omit<ScenarioOutcome, 'instances' | 'crashes' | 'duplicates'>> {
-  const upcast = makeUpcaster(def.upcasters, def.eventVersions);
   const states: Record<string, string> = {};
   const replayed: Record<string, string> = {};
   const snapshotMismatches: SnapshotMismatch[] = [];
-  for (const key of await store.keys(def.name)) {
-    const replay = await replayKey(def, store, key);
-    replayed[key] = canonical(replay.state);
-    snapshotMismatches.push(...replay.mismatches);
-    const slot: ActorSlot = { state: def.initial(key), version: 0, snapshotVersion: 0, steps: new Map() };
-    // Recovery only matters for partition 0's progress here; the state does not depend on it.
-    const record = await store.load(def.name, key, stageName, 0);
-    recoverActor(slot, def as unknown as AnyActor, key, record, upcast, () => false);
-    states[key] = canonical(slot.state);
+  for (const def of actors) {
+    const upcast = makeUpcaster(def.upcasters, def.eventVersions);
+    for (const key of await store.keys(def.name)) {
+      const id = actors.length === 1 ? key : `${def.name}/${key}`;
+      const replay = await replayKey(def, store, key);
+      replayed[id] = canonical(replay.state);
+      snapshotMismatches.push(...replay.mismatches);
+      const slot: ActorSlot = { state: def.initial(key), version: 0, snapshotVersion: 0, steps: new Map() };
+      // Recovery only matters for partition 0's progress here; the state does not depend on it.
+      recoverActor(slot, def, key, await store.load(def.name, key, stageName, 0), upcast, () => false);
+      states[id] = canonical(slot.state);
+    }
   }
+  const all: ScenarioOutput[] = [];
+  for (const subject of outputs) all.push(...(await readAll(log, subject)));
   return {
     states,
     replayed,
-    outputs: await readAll(log, output),
+    outputs: all.sort(byMsgId),
     deadLetters: await readAll(log, deadLetter),
     snapshotMismatches,
   };
@@ -214,13 +245,22 @@ async function collect<S extends Json, I, E extends ActorEvent, O extends Json>(
 
 async function readAll(log: MemoryLog, subject: string): Promise<ScenarioOutput[]> {
   const out: ScenarioOutput[] = [];
-  const partitions = await log.partitions(subject);
+  const partitions = await log.partitions(subject).catch(() => 0);
   for (let p = 0; p < partitions; p++) {
     for await (const env of log.read(subject, p, 1)) {
-      out.push({ msgId: env.id, key: env.key, payload: JSON.parse(decoder.decode(env.payload)) as Json });
+      out.push({
+        subject,
+        msgId: env.id,
+        key: env.key,
+        payload: JSON.parse(decoder.decode(env.payload)) as Json,
+      });
     }
   }
-  return out.sort((a, b) => (a.msgId < b.msgId ? -1 : a.msgId > b.msgId ? 1 : 0));
+  return out.sort(byMsgId);
+}
+
+function byMsgId(a: ScenarioOutput, b: ScenarioOutput): number {
+  return a.msgId < b.msgId ? -1 : a.msgId > b.msgId ? 1 : 0;
 }
 
 /** Resolves true when `work` settles before the deadline, false when the deadline comes first. */
