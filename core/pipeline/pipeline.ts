@@ -1,4 +1,5 @@
 import { Observable, Subject } from 'rxjs';
+import { CRASH } from '../crash-hook.ts';
 import type { DeadLetter } from '../runtime/dead-letter.ts';
 import { checkStageNames } from '../stage/stage-names.ts';
 import type { Json, OutboxRow } from '../store/store.ts';
@@ -96,8 +97,8 @@ export class Pipeline<T> extends Observable<Committed<T>> {
     return this.#parts[part]?.watermarks() ?? new Map();
   }
 
-  /** Stops at once without committing or releasing anything, as a crash would. */
-  kill(): void {
+  /** Stops at once without committing or releasing anything, as a crash would (`eddy/testing`'s `crash`). */
+  [CRASH](): void {
     for (const part of this.#parts) part.kill();
   }
 

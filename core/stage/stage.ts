@@ -1,6 +1,7 @@
 import { Subject } from 'rxjs';
 import type { ActorEvent } from '../actor/actor-definition.ts';
 import { jsonDecoder } from '../codec/json-decoder.ts';
+import { CRASH } from '../crash-hook.ts';
 import { type ResolvedConfig, resolveConfig } from '../pipeline/config.ts';
 import { PartRunner } from '../pipeline/part-runner.ts';
 import { type AnyActor, actorProgram } from '../runtime/program.ts';
@@ -77,8 +78,8 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
     return this.#part.stop();
   }
 
-  /** Stops at once without committing or releasing anything, as a crash would. For fault tests. */
-  kill(): void {
+  /** Stops at once without committing or releasing anything, as a crash would (`eddy/testing`'s `crash`). */
+  [CRASH](): void {
     this.#part.kill();
   }
 }

@@ -8,6 +8,7 @@ import type { Consumer, ConsumerOptions, Delivery, Log } from '../../core/log/lo
 import { replayKey } from '../../core/replay/replay-key.ts';
 import { Stage } from '../../core/stage/stage.ts';
 import { MemoryStore } from '../../core/store/memory-store.ts';
+import { crash } from '../../core/testing/crash.ts';
 import { waitUntil } from '../services/wait-until.ts';
 
 /**
@@ -237,7 +238,7 @@ describe("Stage over JetStream with acks: 'none'", () => {
     });
     const watermark = first.stage.watermarks().get(0) ?? 0;
     expect(watermark).toBeLessThan(seqOf.get(0) ?? 0);
-    first.stage.kill();
+    crash(first.stage);
     open();
 
     const second = await instance(name, input, store, [0]);

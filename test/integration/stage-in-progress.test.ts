@@ -9,6 +9,7 @@ import type { Consumer, ConsumerOptions, Delivery, Log } from '../../core/log/lo
 import { MemoryLog } from '../../core/log/memory-log.ts';
 import { Stage } from '../../core/stage/stage.ts';
 import { MemoryStore } from '../../core/store/memory-store.ts';
+import { crash } from '../../core/testing/crash.ts';
 import { waitUntil } from '../services/wait-until.ts';
 
 const encoder = new TextEncoder();
@@ -167,7 +168,7 @@ describe('in-progress signals for held deliveries', () => {
     await stage.start();
     const slow = await ask({ n: 1, slow: true });
     await until('the slow input signalled', () => (log.signals.get(slow) ?? 0) > 0);
-    stage.kill();
+    crash(stage);
     const signalled = log.totalSignals;
     await sleep(ackWaitMs * 2);
     expect(log.totalSignals).toBe(signalled);

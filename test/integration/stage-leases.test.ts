@@ -4,6 +4,7 @@ import { PgStore } from '../../connectors/postgres/pg-store.ts';
 import { defineActor } from '../../core/actor/actor-definition.ts';
 import { MemoryLog } from '../../core/log/memory-log.ts';
 import { Stage } from '../../core/stage/stage.ts';
+import { crash } from '../../core/testing/crash.ts';
 import { createTestDatabase, type TestDatabase } from '../services/index.ts';
 import { waitUntil } from '../services/wait-until.ts';
 
@@ -116,7 +117,7 @@ describe('Stage instances sharing partitions through leases (PostgreSQL)', () =>
     await send(200);
 
     // A dead instance's partitions move once its leases run out.
-    c.kill();
+    crash(c);
     await send(200);
     await until('b took c over', () => shares(b)[0] === PARTITIONS, LEASE_MS * 6);
 

@@ -5,7 +5,7 @@ import { withDefects } from '../../core/defects.ts';
 import { MemoryLog } from '../../core/log/memory-log.ts';
 import { Stage } from '../../core/stage/stage.ts';
 import { MemoryStore } from '../../core/store/memory-store.ts';
-import { FaultyStore } from '../harness/faulty-store.ts';
+import { FaultyStore } from '../../core/testing/faulty-store.ts';
 import { waitUntil } from '../services/wait-until.ts';
 
 // Two chained stages. The upstream one dies after publishing its outputs and before deleting them

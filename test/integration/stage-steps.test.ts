@@ -4,6 +4,7 @@ import { MemoryLog } from '../../core/log/memory-log.ts';
 import { Stage } from '../../core/stage/stage.ts';
 import { MemoryStore } from '../../core/store/memory-store.ts';
 import type { JournalEvent, Json, PartitionClaim } from '../../core/store/store.ts';
+import { crash } from '../../core/testing/crash.ts';
 import { waitUntil } from '../services/wait-until.ts';
 
 const encoder = new TextEncoder();
@@ -177,7 +178,7 @@ describe('ctx steps through a Stage (memory log, memory store)', () => {
       'now',
       'base',
     ]);
-    first.kill();
+    crash(first);
 
     now = 5_000;
     const second = quoteStage(log, store, hooks, () => now);
@@ -217,7 +218,7 @@ describe('ctx steps through a Stage (memory log, memory store)', () => {
     const first = quoteStage(log, store, hooks, () => 1_000);
     await first.start();
     await until('the second step', () => extraCalls === 1);
-    first.kill();
+    crash(first);
 
     // A new deployment renamed the step: the recorded one no longer matches.
     firstStep = 'renamed';
@@ -297,7 +298,7 @@ describe('ctx steps through a Stage (memory log, memory store)', () => {
     await until('the fast step', async () => (await store.journal('fan-out', 'k1')).length === 1);
     slow.open('S');
     await until('the last step', () => calls.length === 3);
-    first.kill();
+    crash(first);
 
     const second = stageOf();
     await second.start();

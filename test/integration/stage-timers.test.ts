@@ -4,6 +4,7 @@ import { MemoryLog } from '../../core/log/memory-log.ts';
 import { Stage } from '../../core/stage/stage.ts';
 import { MemoryStore } from '../../core/store/memory-store.ts';
 import type { ActorRecord, Json } from '../../core/store/store.ts';
+import { crash } from '../../core/testing/crash.ts';
 import { waitUntil } from '../services/wait-until.ts';
 
 const encoder = new TextEncoder();
@@ -411,7 +412,7 @@ describe('Stage timers set again after they fired, across crashes (memory log, m
   it('crash between the firings: the new instance fires the second as a new firing', async () => {
     const h = new Harness();
     const probe: Probe = { calls: 0 };
-    (await firstFiring(h, probe)).kill();
+    crash(await firstFiring(h, probe));
     const late = await h.send('A', { op: 'close-at', at: 5_000 }, 4_000);
     expect(await finish(h, probe, late)).toEqual([
       { msgId: 'alarms:0:t:A:1:0', key: 'A', payload: { at: 5_000, n: 1 } },
@@ -431,7 +432,7 @@ describe('Stage timers set again after they fired, across crashes (memory log, m
     await until('the timer set again, committed', async () =>
       (await h.store.timers('alarms', 0)).some((t) => t.serial === 2),
     );
-    stage.kill();
+    crash(stage);
     held.open();
     // The first firing's step is still in the journal, under its own task id.
     expect(await stepTasks(h, 'A')).toEqual(['timer:1:window']);
@@ -449,7 +450,7 @@ describe('Stage timers set again after they fired, across crashes (memory log, m
     const stage = await firstFiring(h, probe);
     const late = await h.send('A', { op: 'close-at', at: 5_000 }, 4_000);
     await until('the second firing’s step committed', async () => (await stepTasks(h, 'A')).length === 2);
-    stage.kill();
+    crash(stage);
     held.open();
     expect(await finish(h, probe, late)).toEqual([
       { msgId: 'alarms:0:t:A:1:0', key: 'A', payload: { at: 5_000, n: 1 } },

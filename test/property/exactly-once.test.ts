@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { faultSchedule } from '../harness/faults.ts';
-import { runScenario, type ScenarioOutcome } from '../harness/run-scenario.ts';
+import { faultSchedule } from '../../core/testing/faults.ts';
+import { runScenario, type ScenarioOutcome } from '../../core/testing/run-scenario.ts';
 import { ledger } from './fixtures/ledger-actor.ts';
 import { ledgerInputs, propertyRuns } from './ledger-inputs.ts';
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { ScenarioInput } from '../harness/run-scenario.ts';
+import type { ScenarioInput } from '../../core/testing/run-scenario.ts';
 
 /** Random input streams over a few keys: mostly adds, some slow, some timers, a few poison records. */
 export function ledgerInputs(

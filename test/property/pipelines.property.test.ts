@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Defect, withDefects } from '../../core/defects.ts';
-import { faultSchedule } from '../harness/faults.ts';
-import { runScenario, type ScenarioOutcome } from '../harness/run-scenario.ts';
+import { faultSchedule } from '../../core/testing/faults.ts';
+import { runScenario, type ScenarioOutcome } from '../../core/testing/run-scenario.ts';
 import {
   grouper,
   type PipelineShape,

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Defect, withDefects } from '../../core/defects.ts';
-import { faultSchedule } from '../harness/faults.ts';
-import { runScenario } from '../harness/run-scenario.ts';
+import { faultSchedule } from '../../core/testing/faults.ts';
+import { runScenario } from '../../core/testing/run-scenario.ts';
 import { ledger } from './fixtures/ledger-actor.ts';
 import { ledgerInputs } from './ledger-inputs.ts';
 

@@ -11,6 +11,7 @@ import { MemoryLog } from '../../../core/log/memory-log.ts';
 import { Stage } from '../../../core/stage/stage.ts';
 import { MemoryStore } from '../../../core/store/memory-store.ts';
 import type { Json } from '../../../core/store/store.ts';
+import { crash } from '../../../core/testing/crash.ts';
 import { waitUntil } from '../../services/wait-until.ts';
 
 const encoder = new TextEncoder();
@@ -56,7 +57,7 @@ export class AgentHarness {
 
   /** Dies without committing, as SIGKILL would. */
   kill(): void {
-    this.#stage?.kill();
+    if (this.#stage) crash(this.#stage);
     this.#stage = undefined;
   }
 

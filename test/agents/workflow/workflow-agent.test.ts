@@ -9,6 +9,7 @@ import { MemoryLog } from '../../../core/log/memory-log.ts';
 import { Stage } from '../../../core/stage/stage.ts';
 import { MemoryStore } from '../../../core/store/memory-store.ts';
 import type { Json } from '../../../core/store/store.ts';
+import { crash } from '../../../core/testing/crash.ts';
 import { waitUntil } from '../../services/wait-until.ts';
 import { ToolLedger, toolMessages } from '../react/fixtures.ts';
 import { ScriptedModel } from '../react/scripted-model.ts';
@@ -111,7 +112,7 @@ class Harness {
   }
 
   kill(): void {
-    this.#stage?.kill();
+    if (this.#stage) crash(this.#stage);
   }
 
   async stop(): Promise<void> {

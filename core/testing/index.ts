@@ -12,6 +12,7 @@
  *   expect(faulty.outputs).toEqual(clean.outputs);
  * }));
  */
+export { crash } from './crash.ts';
 export { type Fault, faultSchedule } from './faults.ts';
 export { FaultyLog } from './faulty-log.ts';
 export { FaultyStore } from './faulty-store.ts';

@@ -1,15 +1,16 @@
-import type { ActorDefinition, ActorEvent } from '../../core/actor/actor-definition.ts';
-import { makeUpcaster } from '../../core/actor/upcast.ts';
-import { MemoryLog } from '../../core/log/memory-log.ts';
-import { type Flow, from } from '../../core/pipeline/flow.ts';
-import { type Pipeline, pipeline } from '../../core/pipeline/pipeline.ts';
-import { actor, to } from '../../core/pipeline/steps.ts';
-import { canonical, replayKey, type SnapshotMismatch } from '../../core/replay/replay-key.ts';
-import type { ActorSlot } from '../../core/runtime/key-slot.ts';
-import type { AnyActor } from '../../core/runtime/program.ts';
-import { recoverActor } from '../../core/runtime/recover-slot.ts';
-import { MemoryStore } from '../../core/store/memory-store.ts';
-import type { Json, Store } from '../../core/store/store.ts';
+import type { ActorDefinition, ActorEvent } from '../actor/actor-definition.ts';
+import { makeUpcaster } from '../actor/upcast.ts';
+import { MemoryLog } from '../log/memory-log.ts';
+import { type Flow, from } from '../pipeline/flow.ts';
+import { type Pipeline, pipeline } from '../pipeline/pipeline.ts';
+import { actor, to } from '../pipeline/steps.ts';
+import { canonical, replayKey, type SnapshotMismatch } from '../replay/replay-key.ts';
+import type { ActorSlot } from '../runtime/key-slot.ts';
+import type { AnyActor } from '../runtime/program.ts';
+import { recoverActor } from '../runtime/recover-slot.ts';
+import { MemoryStore } from '../store/memory-store.ts';
+import type { Json, Store } from '../store/store.ts';
+import { crash } from './crash.ts';
 import type { Fault } from './faults.ts';
 import { FaultyLog } from './faulty-log.ts';
 import { FaultyStore } from './faulty-store.ts';
@@ -138,7 +139,7 @@ export async function runScenario<S extends Json, I, E extends ActorEvent, O ext
     const old = running;
     if (!old) return;
     if (graceful) await old.stop();
-    else old.kill();
+    else crash(old);
     if (running !== old) return;
     running = newInstance();
     await running.start().catch((error: unknown) => {
@@ -161,7 +162,7 @@ export async function runScenario<S extends Json, I, E extends ActorEvent, O ext
   await running.start();
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   const timedOut = (what: string): Error => {
-    running?.kill();
+    if (running) crash(running);
     return new Error(
       `scenario did not finish in time: ${what} (watermarks ${JSON.stringify([...(running?.watermarks() ?? [])])}, faults ${JSON.stringify(faults)}, last error ${String(lastError)})`,
     );

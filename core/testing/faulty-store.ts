@@ -1,4 +1,4 @@
-import type { CommitBatch, Store } from '../../core/store/store.ts';
+import type { CommitBatch, Store } from '../store/store.ts';
 import type { Fault } from './faults.ts';
 import { SimulatedCrash } from './simulated-crash.ts';
 
