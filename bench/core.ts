@@ -1,7 +1,6 @@
 // `npm run bench:core`: events/s of the keyed actor pipeline, one JSON line per case.
 // Cases share this process and (for PostgreSQL) one server, so they compare fairly.
-import { PgliteStore } from '../connectors/pglite/pglite-store.ts';
-import { PgStore } from '../connectors/postgres/pg-store.ts';
+import { PgliteStore, PgStore } from 'eddy/connectors';
 import { startTestServices } from '../test/services/test-services.ts';
 import { runPipeline } from './run-pipeline.ts';
 

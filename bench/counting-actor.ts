@@ -1,4 +1,4 @@
-import { defineActor } from '../core/actor/actor-definition.ts';
+import { defineActor } from 'eddy';
 
 type Counted = { readonly type: 'Counted' };
 

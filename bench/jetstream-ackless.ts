@@ -3,8 +3,9 @@
 // with `acks: 'none'`, each record acknowledged as it arrives, the same
 // maxAckPending. One JSON line per case and a ratio line. BENCH_EVENTS sets
 // the record count (default 100 000); NATS_URL uses a running server.
-import { JetStreamLog } from '../connectors/jetstream/jetstream-log.ts';
-import type { AckMode } from '../core/log/log.ts';
+
+import type { AckMode } from 'eddy';
+import { JetStreamLog } from 'eddy/connectors';
 import { NatsServer } from '../test/services/nats-server.ts';
 
 const events = Number(process.env.BENCH_EVENTS ?? 100_000);

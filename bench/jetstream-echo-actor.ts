@@ -1,5 +1,5 @@
-import type { ActorDefinition } from '../core/actor/actor-definition.ts';
-import { defineActor } from '../core/actor/actor-definition.ts';
+import type { ActorDefinition } from 'eddy';
+import { defineActor } from 'eddy';
 
 type Counted = { readonly type: 'Counted' };
 

@@ -1,8 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { JetStreamLog } from '../connectors/jetstream/jetstream-log.ts';
-import { PgStore } from '../connectors/postgres/pg-store.ts';
-import type { Logger } from '../core/logger.ts';
-import { Stage } from '../core/stage/stage.ts';
+import type { Logger } from 'eddy';
+import { Stage } from 'eddy';
+import { JetStreamLog, PgStore } from 'eddy/connectors';
 import { echoActor } from './jetstream-echo-actor.ts';
 import { nowMs } from './jetstream-inputs.ts';
 import { percentiles } from './jetstream-latency.ts';

@@ -1,6 +1,6 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import { type MsgHdrs, headers as natsHeaders } from '@nats-io/transport-node';
-import { partitionOf } from '../core/log/partition-of.ts';
+import { partitionOf } from 'eddy';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();

@@ -1,8 +1,6 @@
 import { AckPolicy, DeliverPolicy, type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { JetStreamLog } from '../connectors/jetstream/jetstream-log.ts';
-import { consumerName, partitionSubject, streamName } from '../connectors/jetstream/names.ts';
-import { PgStore } from '../connectors/postgres/pg-store.ts';
+import { consumerName, JetStreamLog, PgStore, partitionSubject, streamName } from 'eddy/connectors';
 
 export interface HandRun {
   readonly natsUrl: string;

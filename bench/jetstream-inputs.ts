@@ -1,4 +1,4 @@
-import type { Log } from '../core/log/log.ts';
+import type { Log } from 'eddy';
 
 const encoder = new TextEncoder();
 const WINDOW = 1_000;

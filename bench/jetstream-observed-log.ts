@@ -1,13 +1,13 @@
-import type { Envelope } from '../core/envelope.ts';
 import type {
   AppendAck,
   AppendRecord,
   Consumer,
   ConsumerOptions,
+  Envelope,
   Log,
   RecordOutline,
   TopicConfig,
-} from '../core/log/log.ts';
+} from 'eddy';
 
 /**
  * A Log that tells `onAppended` about every append the moment its PubAck

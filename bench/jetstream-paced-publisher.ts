@@ -1,7 +1,7 @@
 // Worker thread: publishes inputs at a fixed rate on its own event loop and NATS
 // connection, so a busy stage delays the outputs, never the publish clock.
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { JetStreamLog } from '../connectors/jetstream/jetstream-log.ts';
+import { JetStreamLog } from 'eddy/connectors';
 import { inputPayload, nowMs } from './jetstream-inputs.ts';
 
 export interface PacedPublish {

@@ -5,9 +5,8 @@
 // Honors BENCH_EVENTS, BENCH_KEYS, BENCH_PARTITIONS, BENCH_MAX_IN_FLIGHT, NATS_URL, DATABASE_URL.
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
-import { JetStreamLog } from '../connectors/jetstream/jetstream-log.ts';
-import { PgStore } from '../connectors/postgres/pg-store.ts';
-import { partitionOf } from '../core/log/partition-of.ts';
+import { partitionOf } from 'eddy';
+import { JetStreamLog, PgStore } from 'eddy/connectors';
 import { startTestServices } from '../test/services/test-services.ts';
 import { ceiling } from './jetstream-ceiling.ts';
 import { eddyThroughput } from './jetstream-eddy.ts';

@@ -6,9 +6,9 @@
 // BENCH_CASES=a,b,c,latency picks cases; BENCH_WARMUP=0 skips
 // the warm-up. Servers: NATS_URL / DATABASE_URL, or started here. The machine's load
 // moves these figures a lot: compare the ratio lines, and cpuMsPer1k, within one run.
-import { JetStreamLog } from '../connectors/jetstream/jetstream-log.ts';
-import { PgStore } from '../connectors/postgres/pg-store.ts';
-import { partitionOf } from '../core/log/partition-of.ts';
+
+import { partitionOf } from 'eddy';
+import { JetStreamLog, PgStore } from 'eddy/connectors';
 import { startTestServices } from '../test/services/test-services.ts';
 import { ceiling } from './jetstream-ceiling.ts';
 import { eddyLatency, eddyThroughput } from './jetstream-eddy.ts';

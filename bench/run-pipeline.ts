@@ -1,6 +1,5 @@
-import { MemoryLog } from '../core/log/memory-log.ts';
-import { Stage } from '../core/stage/stage.ts';
-import type { Store } from '../core/store/store.ts';
+import type { Store } from 'eddy';
+import { MemoryLog, Stage } from 'eddy';
 import { countingActor } from './counting-actor.ts';
 
 export interface PipelineResult {

@@ -41,6 +41,7 @@ export type {
   RecordSummary,
 } from './runtime/dead-letter.ts';
 export type { RuntimeOptions } from './runtime/runtime-options.ts';
+export { seededRandom } from './runtime/seeded-random.ts';
 export { Stage } from './stage/stage.ts';
 export type { StageOptions } from './stage/stage-options.ts';
 export { MemoryStore } from './store/memory-store.ts';

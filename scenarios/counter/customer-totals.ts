@@ -1,5 +1,5 @@
+import { defineActor } from 'eddy';
 import { z } from 'zod';
-import { defineActor } from '../../core/actor/actor-definition.ts';
 
 export const orderSchema = z.object({
   customer: z.string().min(1),
@@ -15,19 +15,17 @@ interface CustomerState {
   readonly [k: string]: number;
 }
 
-/** Per customer: orders and money spent; emits the new totals, keyed by region, after each order. */
+/** Per customer: orders and money spent; emits the new totals (with the region) after each order. */
 export const customerTotals = defineActor({
   name: 'customer-totals',
   initial: (): CustomerState => ({ orders: 0, spentCents: 0 }),
   decide: (state: CustomerState, order: z.infer<typeof orderSchema>, ctx) => {
-    ctx.emit(
-      {
-        customer: order.customer,
-        orders: state.orders + 1,
-        spentCents: state.spentCents + order.amountCents,
-      },
-      { key: order.region },
-    );
+    ctx.emit({
+      customer: order.customer,
+      region: order.region,
+      orders: state.orders + 1,
+      spentCents: state.spentCents + order.amountCents,
+    });
     return [{ type: 'OrderCounted', amountCents: order.amountCents }] satisfies CustomerEvent[];
   },
   evolve: (state: CustomerState, event: CustomerEvent): CustomerState => ({

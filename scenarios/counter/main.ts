@@ -1,13 +1,14 @@
-// `npm start`: two chained stages of keyed, event-sourced actors on the embedded
-// default (memory log + PGlite), fed by a reproducible stream of orders.
-//   orders --customer-totals--> customer-totals --region-leaders--> region-leaders
+// `npm start`: a pipeline of keyed, event-sourced actors on the embedded default
+// (memory log + PGlite), fed by a reproducible stream of orders:
+//   orders -> actor(customer-totals) -> to('customer-totals') -> keyBy(region) -> actor(region-leaders) -> to('region-leaders')
+
+import { actor, from, keyBy, MemoryLog, pipeline, to } from 'eddy';
+import { PgliteStore } from 'eddy/connectors';
 import pino from 'pino';
-import { PgliteStore } from '../../connectors/pglite/pglite-store.ts';
-import { MemoryLog } from '../../core/log/memory-log.ts';
-import { Stage } from '../../core/stage/stage.ts';
+import type { z } from 'zod';
 import { customerTotals, orderSchema } from './customer-totals.ts';
 import { generateOrders } from './orders.ts';
-import { type Leaders, regionLeaders, totalsSchema } from './region-leaders.ts';
+import { type Leaders, regionLeaders, type totalsSchema } from './region-leaders.ts';
 import { waitForStage } from './wait-for-stage.ts';
 
 const orders = Number(process.env.ORDERS ?? 20_000);
@@ -22,37 +23,26 @@ const log = new MemoryLog();
 const store = new PgliteStore();
 await store.migrate();
 await log.ensureTopic({ subject: 'orders', partitions: 4 });
-await log.ensureTopic({ subject: 'customer-totals', partitions: 4 });
 
-const totals = new Stage({
-  name: 'customer-totals',
-  log,
-  store,
-  input: 'orders',
-  output: 'customer-totals',
-  actor: customerTotals,
-  schema: orderSchema,
-  logger,
-});
-const leaders = new Stage({
-  name: 'region-leaders',
-  log,
-  store,
-  input: 'customer-totals',
-  output: 'region-leaders',
-  actor: regionLeaders,
-  schema: totalsSchema,
-  logger,
-});
+const running = pipeline(
+  { name: 'counter', log, store, logger },
+  from('orders', orderSchema).pipe(
+    actor(customerTotals),
+    to('customer-totals'),
+    // Leaders are per region: records re-keyed by region go to the partition that owns it.
+    keyBy((total: z.infer<typeof totalsSchema>) => total.region),
+    actor(regionLeaders),
+    to('region-leaders'),
+  ),
+);
 const boards = new Map<string, Leaders['top']>();
-leaders.published$.subscribe((row) => {
-  const board = row.payload as { region: string; top: Leaders['top'] };
-  boards.set(board.region, board.top);
+running.subscribe((board) => {
+  const { region, top } = board.value as { region: string; top: Leaders['top'] };
+  boards.set(region, top);
 });
 
 const started = performance.now();
-await totals.start();
-await leaders.start();
+await running.start();
 let i = 0;
 for (const order of generateOrders(orders, customers)) {
   await log.append('orders', {
@@ -61,27 +51,31 @@ for (const order of generateOrders(orders, customers)) {
     msgId: `order-${i++}`,
   });
 }
-await waitForStage(log, totals, 'orders', orders, (done) => progress('customer-totals', done, orders));
+const [input, byRegion] = running.subjects.inputs as [string, string];
+await waitForStage(log, { watermarks: () => running.watermarks(0) }, input, orders, (done) =>
+  progress('customer-totals', done, orders),
+);
 process.stderr.write('\n');
-await waitForStage(log, leaders, 'customer-totals', orders, (done) =>
+await waitForStage(log, { watermarks: () => running.watermarks(1) }, byRegion, orders, (done) =>
   progress('region-leaders', done, orders),
 );
 const seconds = (performance.now() - started) / 1000;
 process.stderr.write('\n');
 
-console.log(`\n${orders} orders from ${customers} customers, two stages, ${seconds.toFixed(1)} s\n`);
+console.log(
+  `\n${orders} orders from ${customers} customers, one pipeline of two actors, ${seconds.toFixed(1)} s\n`,
+);
 console.log('Top spenders by region (from the region-leaders actors):');
 for (const [region, top] of [...boards].sort(([a], [b]) => (a < b ? -1 : 1))) {
   const line = top.map((t) => `${t.customer} $${(t.spentCents / 100).toFixed(2)}`).join(', ');
   console.log(`  ${region.padEnd(6)} ${line}`);
 }
-const sample = await store.load('customer-totals', 'customer-0000', 'customer-totals', 0);
+const sample = await store.load('customer-totals', 'customer-0000', 'counter', 0);
 console.log(
   `\ncustomer-0000's journal: ${sample.events.length} events after its snapshot at version ${sample.snapshot?.version ?? 0}`,
 );
 
-await totals.stop();
-await leaders.stop();
+await running.stop();
 await log.close();
 await store.close();
 

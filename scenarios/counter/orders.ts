@@ -1,4 +1,4 @@
-import { seededRandom } from '../../core/runtime/seeded-random.ts';
+import { seededRandom } from 'eddy';
 
 export interface Order {
   readonly customer: string;

@@ -1,8 +1,9 @@
+import { defineActor } from 'eddy';
 import { z } from 'zod';
-import { defineActor } from '../../core/actor/actor-definition.ts';
 
 export const totalsSchema = z.object({
   customer: z.string(),
+  region: z.string(),
   orders: z.number().int(),
   spentCents: z.number().int(),
 });

@@ -1,4 +1,4 @@
-import type { Log } from '../../core/log/log.ts';
+import type { Log } from 'eddy';
 
 /**
  * Waits until `expected` records are in `subject` and the stage has committed
