@@ -3,8 +3,10 @@
  * exactly-once commits to a Store and outputs through an outbox.
  *
  * @example
- * import { defineActor, MemoryLog, Stage } from 'eddy';
+ * ```ts
+ * import { actor, defineActor, from, MemoryLog, pipeline, to } from 'eddy';
  * import { PgliteStore } from 'eddy/connectors';
+ * ```
  */
 export type { ActorContext, EmitOptions, InputInfo, StepInfo, Timers } from './actor/actor-context.ts';
 export {

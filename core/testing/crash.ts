@@ -1,4 +1,4 @@
-import { CRASH, type Crashable } from '../crash-hook.ts';
+import { CRASH, type Crashable } from '../internal.ts';
 
 /**
  * Stops a stage or pipeline at once, as a crash of its process would: nothing

@@ -1,4 +1,4 @@
-import type { Consumer, ConsumerOptions, Delivery, Log } from '../log/log.ts';
+import type { Consumer, ConsumerOptions, Delivery, Log } from '../index.ts';
 import type { Fault } from './faults.ts';
 import { SimulatedCrash } from './simulated-crash.ts';
 

@@ -1,4 +1,4 @@
-import type { CommitBatch, Store } from '../store/store.ts';
+import type { CommitBatch, Store } from '../index.ts';
 import type { Fault } from './faults.ts';
 import { SimulatedCrash } from './simulated-crash.ts';
 

@@ -1,15 +1,21 @@
-import type { ActorDefinition, ActorEvent } from '../actor/actor-definition.ts';
-import { makeUpcaster } from '../actor/upcast.ts';
-import { MemoryLog } from '../log/memory-log.ts';
-import { type Flow, from } from '../pipeline/flow.ts';
-import { type Pipeline, pipeline } from '../pipeline/pipeline.ts';
-import { actor, to } from '../pipeline/steps.ts';
-import { canonical, replayKey, type SnapshotMismatch } from '../replay/replay-key.ts';
-import type { ActorSlot } from '../runtime/key-slot.ts';
-import type { AnyActor } from '../runtime/program.ts';
-import { recoverActor } from '../runtime/recover-slot.ts';
-import { MemoryStore } from '../store/memory-store.ts';
-import type { Json, Store } from '../store/store.ts';
+import {
+  type ActorDefinition,
+  type ActorEvent,
+  actor,
+  canonical,
+  type Flow,
+  from,
+  type Json,
+  MemoryLog,
+  MemoryStore,
+  type Pipeline,
+  pipeline,
+  replayKey,
+  type SnapshotMismatch,
+  type Store,
+  to,
+} from '../index.ts';
+import { type ActorSlot, type AnyActor, makeUpcaster, recoverActor } from '../internal.ts';
 import { crash } from './crash.ts';
 import type { Fault } from './faults.ts';
 import { FaultyLog } from './faulty-log.ts';
