@@ -12,6 +12,18 @@ export interface EmitOptions {
   /** Key of the output record; defaults to the actor's key. */
   readonly key?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Publish the output to this subject, in the actor's commit, instead of passing
+   * it to the pipeline's next step: fan-out from inside an actor (alerts beside
+   * scores). The actor must list the subject in `emitsTo`, so that the pipeline
+   * creates its topic before it starts.
+   *
+   * @example
+   * ```ts
+   * if (score < 0.2) ctx.emit({ review: input.id, score }, { subject: 'alerts' });
+   * ```
+   */
+  readonly subject?: string;
 }
 
 /** The step `ctx.run` is running. */

@@ -58,6 +58,12 @@ export interface ActorDefinition<S extends Json, I, E extends ActorEvent, O exte
   /** Current schema version per event type (default 1); written with each event. */
   readonly eventVersions?: Readonly<Record<string, number>>;
   readonly upcasters?: readonly Upcaster[];
+  /**
+   * Subjects the actor publishes to directly with `ctx.emit(payload, { subject })`.
+   * Their topics are created with the pipeline's outputs; emitting to a subject not
+   * listed here dead-letters the record (its outputs could reach no topic).
+   */
+  readonly emitsTo?: readonly string[];
 }
 
 /** Identity helper that lets TypeScript infer the actor's type parameters. */

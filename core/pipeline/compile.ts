@@ -57,10 +57,14 @@ export function compileFlow(name: string, flow: Flow<unknown>): CompiledFlow {
       seen.add(spec.actor.name);
       actors.push(spec.actor);
       steps.push({ kind: 'actor', actor: actors.length - 1 });
+      for (const subject of spec.actor.emitsTo ?? []) {
+        assertTopicSubject(subject);
+        if (!outputs.includes(subject)) outputs.push(subject);
+      }
     } else if (spec.kind === 'to') {
       assertTopicSubject(spec.subject);
       steps.push({ kind: 'sink', subject: spec.subject });
-      outputs.push(spec.subject);
+      if (!outputs.includes(spec.subject)) outputs.push(spec.subject);
     } else {
       const hop = `${name}.keyby-${parts.length + 1}`;
       assertTopicSubject(hop);

@@ -15,6 +15,8 @@ export interface CallHost {
   readonly committer: Committer;
   readonly clock: () => number;
   stopped(): boolean;
+  /** An output the actor sent straight to a subject (`ctx.emit(p, { subject })`): part of the attempt's outputs. */
+  publish(a: Attempt, subject: string, record: Flowing): void;
 }
 
 /**
@@ -50,9 +52,13 @@ export function callActor(
     if (!def.onTimer) return [];
     return def.onTimer(t.state, record, ctx);
   });
-  if (!isPromise(decision)) return evolved(def, t, ctx, decision, out);
+  const emitted = (record: Flowing, subject: string | undefined): void => {
+    if (subject === undefined) out.push(record);
+    else host.publish(a, subject, record);
+  };
+  if (!isPromise(decision)) return evolved(def, t, ctx, decision, emitted);
   return decision.then(
-    (events) => (host.stopped() ? undefined : evolved(def, t, ctx, events, out)),
+    (events) => (host.stopped() ? undefined : evolved(def, t, ctx, events, emitted)),
     (error: unknown) => {
       throw error instanceof StepFailure ? error : new StepFailure(phase, error);
     },
@@ -96,14 +102,25 @@ function context(host: CallHost, a: Attempt, index: number, t: Tentative): StepC
   );
 }
 
-/** Folds the decided events into the attempt's state of the actor; its outputs flow on. */
+/** Folds the decided events into the attempt's state of the actor; its outputs flow on or out. */
 function evolved(
   def: AnyActor,
   t: Tentative,
   ctx: StepContext<never>,
   events: readonly ActorEvent[],
-  out: Flowing[],
+  emitted: (record: Flowing, subject: string | undefined) => void,
 ): undefined {
+  const subjects = def.emitsTo ?? [];
+  for (const { options } of ctx.outputs) {
+    if (options?.subject !== undefined && !subjects.includes(options.subject)) {
+      throw new StepFailure(
+        'decide',
+        new Error(
+          `actor "${def.name}" emitted to ${shown(options.subject)}, which is not in its emitsTo (${subjects.map(shown).join(', ') || 'none'}); list it there so the pipeline creates its topic`,
+        ),
+      );
+    }
+  }
   failingAs('evolve', () => {
     if (!Array.isArray(events)) throw new TypeError(`${def.name}: decide must return an array of events`);
     let state = t.state;
@@ -120,7 +137,8 @@ function evolved(
   });
   t.timerOps.push(...ctx.timerOps);
   for (const o of ctx.outputs) {
-    out.push({ value: o.payload, key: o.options?.key ?? ctx.key, headers: o.options?.headers ?? {} });
+    const record = { value: o.payload, key: o.options?.key ?? ctx.key, headers: o.options?.headers ?? {} };
+    emitted(record, o.options?.subject);
   }
   return undefined;
 }

@@ -71,6 +71,7 @@ export class TaskRunner {
       committer: host.committer,
       clock: this.#clock,
       stopped: () => host.stopped(),
+      publish: (a, subject, record) => this.#publish(a, subject, record.key, record),
     };
   }
 

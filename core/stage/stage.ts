@@ -41,7 +41,12 @@ export class Stage<S extends Json, I, E extends ActorEvent, O extends Json> {
       name: options.name,
       input: options.input,
       program,
-      outputs: options.output === undefined ? [] : [options.output],
+      outputs: [
+        ...new Set([
+          ...(options.output === undefined ? [] : [options.output]),
+          ...(options.actor.emitsTo ?? []),
+        ]),
+      ],
     });
     this.#part.events$.subscribe((event) => {
       if (event.kind === 'published') this.published$.next(event.row);

@@ -238,6 +238,63 @@ describe('pipeline(): an RxJS chain, exactly once', () => {
     for (const key of ['p0', 'p1', 'p2', 'p3']) expect((await store.journal('scorer', key)).length).toBe(5);
   });
 
+  it("fans out from inside an actor with ctx.emit(payload, { subject }), in the actor's commit", async () => {
+    const watcher = defineActor({
+      name: 'watcher',
+      emitsTo: ['alerts'],
+      initial: () => ({ low: 0 }),
+      decide: (s: { low: number }, r: { stars: number; text: string }, ctx) => {
+        if (r.text === 'elsewhere') ctx.emit({ stray: true }, { subject: 'nowhere' });
+        ctx.emit(r);
+        if (r.stars > 1) return [];
+        ctx.emit({ product: ctx.key, low: s.low + 1 }, { subject: 'alerts', headers: { severity: 'high' } });
+        return [{ type: 'Low' as const }];
+      },
+      evolve: (s, _e: { type: 'Low' }) => ({ low: s.low + 1 }),
+    });
+    const { log, store } = await setup([
+      review('a', 1),
+      review('b', 5),
+      review('a', 2, 'elsewhere'),
+      review('a', 1),
+    ]);
+    const running = pipeline(
+      { name: 'fan', log, store, commitIntervalMs: 1 },
+      from('reviews', Review).pipe(actor(watcher), actor(scorer), to('scores')),
+    );
+    expect(running.subjects.outputs).toEqual(expect.arrayContaining(['alerts', 'scores']));
+    const letters: Committed<unknown>[] = [];
+    running.deadLetters$.subscribe((d) => letters.push(d));
+    const seen: Committed<unknown>[] = [];
+    running.subscribe((c) => seen.push(c));
+    expect(
+      await waitUntil(async () => seen.length === 3 && letters.length === 1, {
+        timeoutMs: 5_000,
+        intervalMs: 5,
+      }),
+    ).toBeUndefined();
+    await running.stop();
+    // An alert goes to its subject only, not on to the next actor; the stray emit dead-letters its record.
+    expect(await read(log, 'alerts')).toEqual([
+      { key: 'a', value: { product: 'a', low: 1 } },
+      { key: 'a', value: { product: 'a', low: 2 } },
+    ]);
+    const [alert] = await log
+      .read('alerts', 0, 1)
+      .next()
+      .then((r) => (r.done ? [] : [r.value]));
+    expect(alert?.headers).toMatchObject({ severity: 'high' });
+    expect(letters[0]?.value).toMatchObject({ phase: 'decide', key: 'a' });
+    expect((letters[0]?.value as { reason: string }).reason).toMatch(
+      /"nowhere", which is not in its emitsTo/,
+    );
+    expect((await read(log, 'scores')).map((s) => s.key).sort()).toEqual(['a', 'a', 'b']);
+    expect((await store.journal('watcher', 'a')).map((e) => e.data)).toEqual([
+      { type: 'Low' },
+      { type: 'Low' },
+    ]);
+  });
+
   it('refuses the same actor twice, and steps used outside a pipeline', () => {
     const log = new MemoryLog();
     const store = new MemoryStore();
