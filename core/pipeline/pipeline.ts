@@ -97,6 +97,11 @@ export class Pipeline<T> extends Observable<Committed<T>> {
     return this.#parts[part]?.watermarks() ?? new Map();
   }
 
+  /** Partitions of part `part` (0: the pipeline's input) running in this instance now, ascending. */
+  partitions(part = 0): readonly number[] {
+    return this.#parts[part]?.partitions() ?? [];
+  }
+
   /** Stops at once without committing or releasing anything, as a crash would (`eddy/testing`'s `crash`). */
   [CRASH](): void {
     for (const part of this.#parts) part.kill();

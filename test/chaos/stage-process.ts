@@ -1,4 +1,4 @@
-// One instance of the chaos stage as its own OS process, as it would run in
+// One instance of the chaos pipeline (source, the sum actor, a sink) as its own OS process, as it would run in
 // production: JetStream in, PostgreSQL state, drained by SIGTERM. The chaos
 // driver (chaos-run.ts) starts, SIGKILLs and restarts these.
 import { writeFileSync } from 'node:fs';
@@ -7,7 +7,9 @@ import { z } from 'zod';
 import { JetStreamLog } from '../../connectors/jetstream/jetstream-log.ts';
 import { PgStore } from '../../connectors/postgres/pg-store.ts';
 import { DEFECTS, switchOnDefects } from '../../core/defects.ts';
-import { Stage } from '../../core/stage/stage.ts';
+import { from } from '../../core/pipeline/flow.ts';
+import { pipeline } from '../../core/pipeline/pipeline.ts';
+import { actor, to } from '../../core/pipeline/steps.ts';
 import { CHAOS, chaosInputSchema, sumActor } from './sum-actor.ts';
 
 const env = z
@@ -37,20 +39,19 @@ const log = await JetStreamLog.connect(
 );
 const store = new PgStore({ url: env.DATABASE_URL, maxConnections: 4, applicationName: env.CHAOS_OWNER });
 await store.migrate();
-const stage = new Stage({
-  name: CHAOS.stage,
-  log,
-  store,
-  input: CHAOS.input,
-  output: CHAOS.output,
-  actor: sumActor,
-  schema: chaosInputSchema,
-  owner: env.CHAOS_OWNER,
-  leaseMs: env.CHAOS_LEASE_MS,
-  restartDelayMs: 250,
-  logger,
-  ...(partitions === undefined ? {} : { partitions }),
-});
+const stage = pipeline(
+  {
+    name: CHAOS.stage,
+    log,
+    store,
+    owner: env.CHAOS_OWNER,
+    leaseMs: env.CHAOS_LEASE_MS,
+    restartDelayMs: 250,
+    logger,
+    ...(partitions === undefined ? {} : { partitions }),
+  },
+  from(CHAOS.input, chaosInputSchema).pipe(actor(sumActor), to(CHAOS.output)),
+);
 
 process.once('SIGTERM', () => {
   void (async () => {
