@@ -1,8 +1,8 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { Logger } from 'eddy';
-import { Stage } from 'eddy';
+import type { Flow, Logger } from 'eddy';
+import { actor, from, pipeline, to } from 'eddy';
 import { JetStreamLog, PgStore } from 'eddy/connectors';
-import { echoActor } from './jetstream-echo-actor.ts';
+import { type EchoInput, echoActor } from './jetstream-echo-actor.ts';
 import { nowMs } from './jetstream-inputs.ts';
 import { percentiles } from './jetstream-latency.ts';
 import { ObservedLog } from './jetstream-observed-log.ts';
@@ -28,21 +28,23 @@ const stderrLogger: Logger = {
   error: (obj, msg) => process.stderr.write(`error ${msg ?? ''} ${JSON.stringify(obj)}\n`),
 };
 
+/** The bench's pipeline: the JetStream input, the echo actor, one sink. */
 function newStage(run: EddyRun, log: JetStreamLog | ObservedLog, store: PgStore) {
-  return new Stage({
-    name: run.name,
-    log,
-    store,
-    input: run.input,
-    output: `${run.name}.out`,
-    actor: echoActor(run.name),
-    partitions: Array.from({ length: run.partitions }, (_, p) => p),
-    maxInFlight: run.maxInFlight,
-    logger: stderrLogger,
-    ...(process.env.BENCH_COMMIT_INTERVAL_MS
-      ? { commitIntervalMs: Number(process.env.BENCH_COMMIT_INTERVAL_MS) }
-      : {}),
-  });
+  return pipeline(
+    {
+      name: run.name,
+      log,
+      store,
+      partitions: Array.from({ length: run.partitions }, (_, p) => p),
+      maxInFlight: run.maxInFlight,
+      logger: stderrLogger,
+      ...(process.env.BENCH_COMMIT_INTERVAL_MS
+        ? { commitIntervalMs: Number(process.env.BENCH_COMMIT_INTERVAL_MS) }
+        : {}),
+    },
+    // Unchecked JSON (no schema), as the Stage read it, so the figures compare.
+    (from(run.input) as Flow<EchoInput>).pipe(actor(echoActor(run.name)), to(`${run.name}.out`)),
+  );
 }
 
 async function waitFor(done: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
@@ -64,7 +66,7 @@ export async function eddyThroughput(run: EddyRun, last: ReadonlyMap<number, num
   await log.ensureTopic({ subject: `${run.name}.out`, partitions: run.partitions });
   const stage = newStage(run, log, store);
   let published = 0;
-  stage.published$.subscribe(() => published++);
+  stage.subscribe(() => published++);
   const started = performance.now();
   await stage.start();
   await waitFor(

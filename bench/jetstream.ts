@@ -77,7 +77,7 @@ try {
     );
     a = result.eventsPerSec;
     print({
-      case: 'a: eddy Stage (JetStreamLog + PgStore), inputs pre-published',
+      case: 'a: eddy pipeline (JetStreamLog + PgStore), inputs pre-published',
       keys,
       partitions,
       ...result,
@@ -154,13 +154,13 @@ try {
         { rate, seconds: latencySeconds, keys, warmupSeconds },
       ),
     ).catch((error: unknown) => {
-      print({ case: 'a: eddy Stage latency', failed: String(error) });
+      print({ case: 'a: eddy pipeline latency', failed: String(error) });
       return undefined;
     });
     if (measured) {
       const { result, cpuMsPer1k } = measured;
       print({
-        case: 'a: eddy Stage latency, input publish -> output PubAck, paced publisher (worker thread)',
+        case: 'a: eddy pipeline latency, input publish -> output PubAck, paced publisher (worker thread)',
         keys,
         partitions,
         warmupSeconds,

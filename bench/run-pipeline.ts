@@ -1,6 +1,7 @@
-import type { Store } from 'eddy';
-import { MemoryLog, Stage } from 'eddy';
-import { countingActor } from './counting-actor.ts';
+import type { Flow, Store } from 'eddy';
+import { actor, from, keyBy, MemoryLog, pipeline } from 'eddy';
+import { filter, map } from 'rxjs';
+import { countingActor, groupCounter, relayActor } from './counting-actor.ts';
 
 export interface PipelineResult {
   readonly events: number;
@@ -10,24 +11,73 @@ export interface PipelineResult {
   readonly heapMiB: number;
 }
 
+/**
+ * The pipelines bench:core times:
+ * - `one-actor`: the counting actor straight on the input;
+ * - `identity-steps`: the same behind three per-record steps that return their record,
+ *   the cost of the per-record machinery alone;
+ * - `two-actors`: three per-record steps (map, filter, map), an actor that passes each
+ *   record on, a keyBy hop onto 100 groups, and a counting actor per group.
+ */
+export type PipelineShape = 'one-actor' | 'identity-steps' | 'two-actors';
+
+type Input = { readonly n: number };
+const GROUPS = 100;
 const encoder = new TextEncoder();
+
+function flowOf(shape: PipelineShape, run: string, input: string, events: number): Flow<unknown> {
+  // Unchecked JSON (no schema), as the Stage bench read it, so the figures compare.
+  const source = from(input) as Flow<Input>;
+  switch (shape) {
+    case 'one-actor':
+      return source.pipe(actor(countingActor(run)));
+    case 'identity-steps':
+      return source.pipe(
+        map((r) => r),
+        map((r) => r),
+        map((r) => r),
+        actor(countingActor(run)),
+      );
+    case 'two-actors':
+      return source.pipe(
+        map((r) => ({ n: r.n, group: `g${r.n % GROUPS}` })),
+        filter((r) => r.n >= 0),
+        map((r) => ({ ...r, seen: true })),
+        actor(relayActor(run)),
+        keyBy((r) => r.group),
+        actor(groupCounter(run, events / GROUPS)),
+      );
+  }
+}
 
 /**
  * Appends `events` inputs over `keys` keys to an embedded log, then times one
- * stage with the counting actor from start until every input is committed.
- * Loading the log is not timed: the figure is the stage's own throughput.
+ * pipeline from start until every input is committed (for `two-actors`: until
+ * every group counted all of its records, after the hop). Loading the log is
+ * not timed: the figure is the pipeline's own throughput.
  */
 export async function runPipeline(
   store: Store,
-  options: { events: number; keys: number; partitions: number; commitEvery?: number; name: string },
+  options: {
+    readonly events: number;
+    readonly keys: number;
+    readonly partitions: number;
+    readonly commitEvery?: number;
+    readonly name: string;
+    readonly shape?: PipelineShape;
+  },
 ): Promise<PipelineResult> {
+  const shape = options.shape ?? 'one-actor';
+  if (shape === 'two-actors' && options.events % GROUPS !== 0) {
+    throw new RangeError(`two-actors needs a multiple of ${GROUPS} events`);
+  }
   const log = new MemoryLog();
   const input = `${options.name}.in`;
   await log.ensureTopic({ subject: input, partitions: options.partitions });
   const last = new Map<number, number>();
-  const payload = encoder.encode('{"n":1}');
   const pending: Promise<unknown>[] = [];
   for (let i = 0; i < options.events; i++) {
+    const payload = encoder.encode(`{"n":${i}}`);
     pending.push(
       log
         .append(input, { key: `k${i % options.keys}`, payload, msgId: `${i}` })
@@ -36,26 +86,30 @@ export async function runPipeline(
     if (pending.length >= 10_000) await Promise.all(pending.splice(0));
   }
   await Promise.all(pending);
-  const stage = new Stage({
-    name: options.name,
-    log,
-    store,
-    input,
-    actor: countingActor,
-    maxInFlight: 4000,
-    ...(options.commitEvery !== undefined
-      ? { commitEvery: options.commitEvery, maxInFlight: 4 * options.commitEvery }
-      : {}),
-  });
+  const running = pipeline(
+    {
+      name: options.name,
+      log,
+      store,
+      maxInFlight: 4000,
+      ...(options.commitEvery !== undefined
+        ? { commitEvery: options.commitEvery, maxInFlight: 4 * options.commitEvery }
+        : {}),
+    },
+    flowOf(shape, options.name, input, options.events),
+  );
+  // The group counters hand out one result per group when it has all its records.
+  let groupsDone = 0;
+  running.subscribe(() => groupsDone++);
+  const done = (): boolean =>
+    shape === 'two-actors'
+      ? groupsDone === GROUPS
+      : [...last].every(([p, seq]) => (running.watermarks().get(p) ?? 0) >= seq);
   const started = performance.now();
-  await stage.start();
-  for (;;) {
-    const marks = stage.watermarks();
-    if ([...last].every(([p, seq]) => (marks.get(p) ?? 0) >= seq)) break;
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await running.start();
+  while (!done()) await new Promise((r) => setTimeout(r, 5));
   const seconds = (performance.now() - started) / 1000;
-  await stage.stop();
+  await running.stop();
   await log.close();
   return {
     events: options.events,

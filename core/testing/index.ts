@@ -22,5 +22,7 @@ export {
   type ScenarioOptions,
   type ScenarioOutcome,
   type ScenarioOutput,
+  type ScenarioSubject,
+  type SomeActor,
 } from './run-scenario.ts';
 export { SimulatedCrash } from './simulated-crash.ts';

@@ -31,13 +31,21 @@ export interface ScenarioInput {
 }
 
 /** What runs: one actor (read from the input, its outputs to `<name>.out`), or a whole pipeline. */
+/** Any actor definition, whatever its types: what a scenario needs to read its states back. */
+export interface SomeActor {
+  readonly name: string;
+  readonly initial: (key: string) => Json;
+  readonly decide: (...args: never[]) => unknown;
+  readonly evolve: (...args: never[]) => unknown;
+}
+
 export type ScenarioSubject<S extends Json, I, E extends ActorEvent, O extends Json> =
   | { readonly actor: ActorDefinition<S, I, E, O> }
   | {
       /** The chain over the scenario's input subject. */
       readonly flow: (input: string) => Flow<unknown>;
       /** The actors whose states the outcome reports (those the flow uses). */
-      readonly actors: readonly ActorDefinition<Json, never, ActorEvent, Json>[];
+      readonly actors: readonly SomeActor[];
     };
 
 export type ScenarioOptions<S extends Json, I, E extends ActorEvent, O extends Json> = ScenarioSubject<

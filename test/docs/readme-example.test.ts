@@ -1,31 +1,52 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../services/database.ts';
 
 // The README's examples are the first thing a user copies: each runs as written, as a
 // module inside this package (so `eddy` resolves to it), and typechecks with the
-// project's compiler settings.
+// project's compiler settings. Every ts block of the README is one of the examples
+// below, so a new one cannot go untested.
 const root = join(import.meta.dirname, '..', '..');
 let readme: string;
 let dir: string;
-const files = { example: '', deadLetters: '' };
+let db: TestDatabase;
+const files = { example: '', deadLetters: '', scaling: '', testing: '' };
 beforeAll(async () => {
   readme = await readFile(join(root, 'README.md'), 'utf8');
   dir = await mkdtemp(join(root, '.tmp-readme-'));
+  db = await createTestDatabase();
   files.example = await write('example', withTotalsDriver(example('Example')));
   files.deadLetters = await write('dead-letters', example('Bad records never stop a partition'));
+  files.scaling = await write('scaling', example('Scaling out: several instances'));
+  files.testing = await write('testing', example('Testing your own actors: `eddy/testing`'));
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+  await db?.drop();
+});
+
+/** Every ts block of the README with the heading it sits under. */
+function tsBlocks(): { heading: string; source: string }[] {
+  const blocks: { heading: string; source: string }[] = [];
+  let heading = '';
+  for (const part of readme.split(/^(## .*)$/m)) {
+    if (part.startsWith('## ')) heading = part.slice(3);
+    else
+      for (const m of part.matchAll(/```ts\n([\s\S]*?)```/g))
+        blocks.push({ heading, source: m[1] as string });
+  }
+  return blocks;
+}
 
 /** The first ts block under the heading. */
-function example(heading: string): string {
-  const at = readme.indexOf(`\n## ${heading}\n`);
-  const block = at < 0 ? undefined : /```ts\n([\s\S]*?)```/.exec(readme.slice(at))?.[1];
-  if (block === undefined) throw new Error(`README.md has no ts block under "## ${heading}"`);
-  return block;
+function example(heading: string, nth = 0): string {
+  const block = tsBlocks().filter((b) => b.heading === heading)[nth];
+  if (block === undefined) throw new Error(`README.md has no ts block ${nth} under "## ${heading}"`);
+  return block.source;
 }
 
 async function write(name: string, source: string): Promise<string> {
@@ -37,6 +58,33 @@ async function write(name: string, source: string): Promise<string> {
 async function run(file: string): Promise<string[]> {
   const { stdout } = await promisify(execFile)(process.execPath, [file], { cwd: root, timeout: 60_000 });
   return stdout.trim().split('\n');
+}
+
+/** Starts the file, waits for its first line of output, sends SIGTERM; its exit code and output. */
+async function runUntilTerm(
+  file: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, [file], { cwd: root, env: { ...process.env, ...env } });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no output after 60 s; stderr: ${err}`)), 60_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code} before any output; stderr: ${err}`)));
+  });
+  child.kill('SIGTERM');
+  return { code: await exited, out: out.trim() };
 }
 
 /** Type errors of the files, checked as part of this package with its tsconfig. */
@@ -91,6 +139,30 @@ it('the dead-letter example runs and prints each bad record once', async () => {
   expect(lines).toEqual(['decide 2 RangeError', 'decode 3 InputDecodeError', '2']);
 }, 90_000);
 
+it('the scaling-out example holds partitions on NATS and PostgreSQL and drains on SIGTERM', async () => {
+  const { code, out } = await runUntilTerm(files.scaling, {
+    NATS_URL: inject('natsUrl'),
+    DATABASE_URL: db.url,
+  });
+  expect(out).toBe('holding partitions 0,1,2,3');
+  expect(code).toBe(0);
+}, 90_000);
+
+it('the eddy/testing example finds the fault-free outcome under random faults', async () => {
+  expect(await run(files.testing)).toEqual(['3 14']);
+}, 90_000);
+
+it('every ts block of the README is tested here', () => {
+  expect(tsBlocks().map((b) => b.heading)).toEqual([
+    'Example',
+    'Bad records never stop a partition',
+    'Scaling out: several instances',
+    'Testing your own actors: `eddy/testing`',
+    'Agents',
+    'Agents',
+  ]);
+});
+
 it('the examples typecheck', async () => {
-  expect(typeErrors([files.example, files.deadLetters])).toEqual([]);
+  expect(typeErrors(Object.values(files))).toEqual([]);
 }, 90_000);
