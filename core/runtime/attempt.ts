@@ -50,12 +50,20 @@ export class StepFailure extends Error {
   readonly phase: DeadLetterPhase;
   readonly error: unknown;
   readonly refused: OutputRefused | undefined;
+  /** The actor that failed, when one did: its name goes into the dead letter. */
+  readonly actor: string | undefined;
 
-  constructor(phase: DeadLetterPhase, error: unknown, refused?: OutputRefused) {
+  constructor(phase: DeadLetterPhase, error: unknown, refused?: OutputRefused, actor?: string) {
     super(error instanceof Error ? error.message : String(error));
     this.phase = phase;
     this.error = error;
     this.refused = refused;
+    this.actor = actor;
+  }
+
+  /** The same failure, laid at `actor`'s door (unless an inner actor took it already). */
+  of(actor: string): StepFailure {
+    return this.actor === undefined ? new StepFailure(this.phase, this.error, this.refused, actor) : this;
   }
 }
 

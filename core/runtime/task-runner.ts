@@ -9,6 +9,7 @@ import { type Attempt, type Flowing, failingAs, StepFailure } from './attempt.ts
 import { completeAttempt } from './complete-attempt.ts';
 import { deadLetterUnit } from './dead-letter-unit.ts';
 import { runEach } from './each-step.ts';
+import { kept } from './kept-results.ts';
 import type { KeySlot } from './key-slot.ts';
 import { msgIdBase } from './msg-ids.ts';
 import type { Program, ProgramStep } from './program.ts';
@@ -115,7 +116,7 @@ export class TaskRunner {
     const next = (this.#stepOfActor.get(task.actor) ?? this.#program.steps.length) + 1;
     const out: Flowing[] = [];
     return this.#guard(a, () => {
-      const pending = callActor(this.#calls, a, task.actor, fired, out);
+      const pending = this.#inActor(task.actor, () => callActor(this.#calls, a, task.actor, fired, out));
       return pending ? pending.then(() => this.#walk(a, next, out, 0, [])) : this.#walk(a, next, out, 0, []);
     });
   }
@@ -155,7 +156,7 @@ export class TaskRunner {
       case 'each':
         return runEach(step.op, record, out);
       case 'actor':
-        return callActor(this.#calls, a, step.actor, record, out);
+        return this.#inActor(step.actor, () => callActor(this.#calls, a, step.actor, record, out));
       case 'sink':
         this.#publish(a, step.subject, record.key, record);
         out.push(record);
@@ -168,6 +169,19 @@ export class TaskRunner {
           record,
         );
         return undefined;
+    }
+  }
+
+  /** Runs an actor's call; a failure of it names the actor. */
+  #inActor(index: number, call: () => Promise<void> | undefined): Promise<void> | undefined {
+    const name = this.#program.actors[index]?.name ?? this.#o.stage;
+    const named = (error: unknown): never => {
+      throw error instanceof StepFailure ? error.of(name) : error;
+    };
+    try {
+      return call()?.catch(named);
+    } catch (error) {
+      return named(error);
     }
   }
 
@@ -235,7 +249,7 @@ export class TaskRunner {
     const firingActor = task.kind === 'timer' ? task.actor : undefined;
     const unit = deadLetterUnit({
       stage: this.#o.stage,
-      actor: this.#program.actors[firingActor ?? this.#firstActor()]?.name ?? this.#o.stage,
+      actor: failure.actor ?? this.#program.actors[firingActor ?? this.#firstActor()]?.name ?? this.#o.stage,
       subject: this.#o.deadLetterSubject,
       msgIdBase: msgIdBase(this.#o.stage, this.#partition, task, slot.key),
       slotKey: slot.key,
@@ -287,17 +301,4 @@ export class TaskRunner {
     this.#host.finished();
     return undefined;
   }
-}
-
-/** The records that reached the end, as deeply frozen copies: what follows cannot change them. */
-function kept(results: readonly Flowing[]): readonly { readonly value: unknown; readonly key: string }[] {
-  return results.map((r) => ({ value: deepFreeze(structuredClone(r.value)), key: r.key }));
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }

@@ -296,6 +296,39 @@ describe('pipeline(): an RxJS chain, exactly once', () => {
     ]);
   });
 
+  it('names the failing actor in the dead letter, not the first one of the chain', async () => {
+    const picky = defineActor({
+      name: 'picky',
+      initial: () => ({}),
+      decide: (_s: Json, r: { stars: number }) => {
+        if (r.stars === 0) throw new RangeError('no stars');
+        return [];
+      },
+      evolve: (s) => s,
+    });
+    const { log, store } = await setup([review('a', 0)]);
+    const running = pipeline(
+      { name: 'named', log, store, commitIntervalMs: 1 },
+      from('reviews', Review).pipe(
+        actor(scorer),
+        map(() => ({ stars: 0 })),
+        actor(picky),
+      ),
+    );
+    const letters: Committed<unknown>[] = [];
+    running.deadLetters$.subscribe((d) => letters.push(d));
+    running.subscribe();
+    expect(
+      await waitUntil(async () => letters.length === 1, { timeoutMs: 5_000, intervalMs: 5 }),
+    ).toBeUndefined();
+    await running.stop();
+    expect(letters[0]?.value).toMatchObject({
+      phase: 'decide',
+      actor: 'picky',
+      reason: 'RangeError: no stars',
+    });
+  });
+
   it('refuses the same actor twice, and steps used outside a pipeline', () => {
     const log = new MemoryLog();
     const store = new MemoryStore();
