@@ -12,5 +12,6 @@ export * from './models/index.ts';
 export { parseToolArguments } from './models/index.ts';
 export * from './prompts/index.ts';
 export * from './react/index.ts';
+export * from './steps/index.ts';
 export * from './tools/index.ts';
 export * from './workflow/index.ts';

@@ -3,14 +3,16 @@ import type { ActorContext } from '../../core/actor/actor-context.ts';
 import { type ActorDefinition, defineActor } from '../../core/actor/actor-definition.ts';
 import type { Json } from '../../core/store/store.ts';
 import type { ChatModel, ChatParameters } from '../models/chat-model.ts';
+import type { TraceSink } from '../steps/trace.ts';
 import type { Tool, ToolSource } from '../tools/tool.ts';
 import { Toolset } from '../tools/toolset.ts';
 import type { ReactEvent } from './react-events.ts';
 import type { ReactInput, ReactOutput } from './react-io.ts';
 import { runReact } from './react-loop.ts';
+import type { ReactSettings } from './react-settings.ts';
 import { evolveReact, initialReactState, type ReactState } from './react-state.ts';
-import type { TraceSink } from './trace.ts';
 
+/** What a ReAct agent is made of; `name` and `model` are required, the rest has defaults. */
 export interface ReactAgentOptions {
   /** Actor name: the journal namespace of this agent. */
   readonly name: string;
@@ -33,27 +35,14 @@ export interface ReactAgentOptions {
   readonly snapshot?: { readonly every: number; readonly keep: number };
 }
 
-/** The resolved settings the loop runs with. */
-export interface ReactSettings {
-  readonly name: string;
-  readonly model: ChatModel;
-  readonly system: string | undefined;
-  readonly tools: Toolset;
-  readonly output: ZodType<Json> | undefined;
-  readonly maxSteps: number;
-  readonly maxRepairs: number;
-  readonly parameters: ChatParameters | undefined;
-  readonly approvalTimeoutMs: number;
-  readonly trace: TraceSink | undefined;
-}
-
 /**
  * A ReAct agent as a keyed actor: each key is one conversation partner (a
  * customer, a ticket, a host). A question runs model → tool calls (in parallel
  * when the model asks for several) → model ... until an answer that passes
  * `output`, or `maxSteps` (an `error` output; the key goes on).
  *
- * Every model answer, tool result and approval is journaled. After a crash the
+ * Every model answer, tool result and approval is journaled, each once (the
+ * event of an answer refers to its model step's record). After a crash the
  * input is processed again and every recorded call is replayed from the
  * journal, never made again; a side-effecting tool that was in flight runs
  * again with the same idempotency key. A `requiresApproval` tool is never

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Json } from '../../core/store/store.ts';
+import { type ApprovalRejected, approvalInputSchema } from '../steps/approval-input.ts';
 
 /** What a ReAct agent accepts: a question, or a human's decision on an approval request. */
 export const reactInputSchema = z.discriminatedUnion('type', [
@@ -9,14 +10,7 @@ export const reactInputSchema = z.discriminatedUnion('type', [
     /** Names the run in outputs; defaults to the input's msg id. */
     runId: z.string().min(1).optional(),
   }),
-  z.object({
-    type: z.literal('approval'),
-    requestId: z.string().min(1),
-    approved: z.boolean(),
-    /** Who decided, for the journal and the trace. */
-    by: z.string().min(1),
-    reason: z.string().default(''),
-  }),
+  approvalInputSchema,
 ]);
 
 /** An input as the agent sees it, parsed. */
@@ -48,4 +42,4 @@ export type ReactOutput =
       readonly arguments: string;
       readonly expiresAt: number;
     }
-  | { readonly type: 'approval-rejected'; readonly requestId: string; readonly reason: string };
+  | ApprovalRejected;

@@ -2,7 +2,7 @@ import type { ActorContext } from '../../core/actor/actor-context.ts';
 import { type ActorDefinition, defineActor } from '../../core/actor/actor-definition.ts';
 import type { Json } from '../../core/store/store.ts';
 import type { ChatModel } from '../models/chat-model.ts';
-import type { TraceSink } from '../react/trace.ts';
+import type { TraceSink } from '../steps/trace.ts';
 import type { Tool, ToolSource } from '../tools/tool.ts';
 import { Toolset } from '../tools/toolset.ts';
 import { runWorkflow } from './run-workflow.ts';
@@ -14,7 +14,9 @@ import {
   type WorkflowJournalEvent,
   type WorkflowState,
 } from './workflow-journal.ts';
+import type { WorkflowSettings } from './workflow-settings.ts';
 
+/** What a workflow agent is made of: its name, its start event, its actions, and what they may use. */
 export interface WorkflowAgentOptions<
   In extends Json,
   Ev extends { readonly type: string } & Json,
@@ -37,18 +39,6 @@ export interface WorkflowAgentOptions<
   readonly trace?: TraceSink;
 }
 
-/** Settings the runner uses. */
-export interface WorkflowSettings<Ev extends { readonly type: string }, Out> {
-  readonly name: string;
-  readonly models: ReadonlyMap<string, ChatModel>;
-  readonly tools: Toolset;
-  readonly start: (input: Json) => Ev;
-  readonly actions: WorkflowActions<Ev, Out>;
-  readonly maxEventsPerInput: number;
-  readonly approvalTimeoutMs: number;
-  readonly trace: TraceSink | undefined;
-}
-
 /**
  * A workflow agent in the Event/Action style (as in Flink Agents): each input
  * becomes an event; actions subscribed to event types handle it and may send
@@ -58,7 +48,8 @@ export interface WorkflowSettings<Ev extends { readonly type: string }, Out> {
  * requires it); define an action for the same type to replace one.
  *
  * Durability: every event handled, model answer, tool result, memory write,
- * approval and output is journaled; after a crash the input is processed again
+ * approval and output is journaled, each answer once (a built-in action's
+ * response is its step's record); after a crash the input is processed again
  * and recorded model and tool calls are read back, not made again.
  *
  * @example

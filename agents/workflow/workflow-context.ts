@@ -3,6 +3,14 @@ import type { ChatResponse } from '../models/chat-model.ts';
 import type { ToolResult } from '../tools/tool.ts';
 import type { BuiltinEvent, WorkflowMessage } from './builtin-events.ts';
 
+/** A model request of an action: messages, the tools to offer (by name), and the model (by name). */
+export type WorkflowChat = {
+  readonly messages: readonly WorkflowMessage[];
+  readonly tools?: readonly string[];
+  /** Key into the agent's `models`; default the first. */
+  readonly model?: string;
+};
+
 /**
  * What an action gets: the one door to the model, the tools, memory and the
  * outside. Model and tool calls are journaled steps, replayed after a crash.
@@ -19,11 +27,7 @@ export interface WorkflowContext<Ev extends { readonly type: string }, Out> {
     set(name: string, value: Json): void;
   };
   /** One model call, journaled: a re-run after a crash reads the answer back. */
-  chat(request: {
-    readonly messages: readonly WorkflowMessage[];
-    readonly tools?: readonly string[];
-    readonly model?: string;
-  }): Promise<ChatResponse>;
+  chat(request: WorkflowChat): Promise<ChatResponse>;
   /**
    * One tool call, journaled, with an idempotency key from its journal position.
    * A tool that requires approval cannot be called here: send a `ToolRequest`.

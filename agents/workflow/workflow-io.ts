@@ -1,15 +1,6 @@
 import { z } from 'zod';
 import type { Json } from '../../core/store/store.ts';
-
-/** A human's decision on a tool request that needs approval. */
-export const approvalInputSchema = z.object({
-  type: z.literal('approval'),
-  requestId: z.string().min(1),
-  approved: z.boolean(),
-  by: z.string().min(1),
-  reason: z.string().default(''),
-});
-export type ApprovalInput = z.infer<typeof approvalInputSchema>;
+import { type ApprovalInput, type ApprovalRejected, approvalInputSchema } from '../steps/approval-input.ts';
 
 /**
  * The schema of a workflow agent's stage input: an approval decision, or the
@@ -33,4 +24,4 @@ export type ApprovalOutput =
       readonly input: Json;
       readonly expiresAt: number;
     }
-  | { readonly type: 'approval-rejected'; readonly requestId: string; readonly reason: string };
+  | ApprovalRejected;

@@ -1,8 +1,11 @@
 import type { Json } from '../../core/store/store.ts';
+import type { ApprovalResolved } from '../steps/approval.ts';
 
 /**
  * What a workflow agent journals: every event an action handled, every
- * memory write, approval and output. Replaying them rebuilds memory and the
+ * memory write, approval and output. A `ChatResponse` or `ToolResponse` the
+ * built-in actions made is the record of its model or tool step, so handling
+ * it refers to that record rather than copying the answer. Replaying them rebuilds memory and the
  * parked tool requests.
  */
 export type WorkflowJournalEvent =
@@ -14,13 +17,7 @@ export type WorkflowJournalEvent =
       readonly request: Json;
       readonly expiresAt: number;
     }
-  | {
-      readonly type: 'ApprovalResolved';
-      readonly requestId: string;
-      readonly approved: boolean;
-      readonly by: string;
-      readonly reason: string;
-    }
+  | ApprovalResolved
   | { readonly type: 'OutputEmitted'; readonly output: Json };
 
 export type WorkflowState = {

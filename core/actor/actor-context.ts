@@ -72,6 +72,11 @@ export interface ActorContext<O extends Json = Json> {
    * of the same input after a crash gets the recorded result without calling `fn`.
    * Steps are matched by name and call order within the input. `fn` gets the
    * step's stable id to use as an idempotency key.
+   *
+   * An event that carries an object result as `run` returned it (as the event
+   * itself, or as one of its top-level fields) is journaled with a reference
+   * to the step's record rather than a second copy; recovery and replay put
+   * the result back, so `evolve` always sees the whole event.
    */
   run<T extends Json>(name: string, fn: (step: StepInfo) => T | Promise<T>): Promise<T>;
   /** Queues an output; it is written to the outbox with the input's events. */

@@ -1,6 +1,6 @@
 import type { ActorDefinition, ActorEvent } from '../actor/actor-definition.ts';
 import { makeUpcaster } from '../actor/upcast.ts';
-import { STEP_EVENT } from '../runtime/steps.ts';
+import { RecordedSteps } from '../runtime/step-refs.ts';
 import type { Json, Store } from '../store/store.ts';
 
 export interface SnapshotMismatch {
@@ -37,6 +37,7 @@ export async function replayKey<S extends Json, I, E extends ActorEvent, O exten
   ]);
   const byVersion = new Map(snapshots.map((s) => [s.version, s.state] as const));
   const mismatches: SnapshotMismatch[] = [];
+  const steps = new RecordedSteps();
   let state = def.initial(key);
   let version = 0;
   const check = (): void => {
@@ -47,8 +48,8 @@ export async function replayKey<S extends Json, I, E extends ActorEvent, O exten
   };
   for (const event of journal) {
     version = event.version;
-    if (event.type !== STEP_EVENT)
-      state = def.evolve(state, upcast(event.type, event.schemaVersion, event.data) as E);
+    if (!steps.take(event))
+      state = def.evolve(state, upcast(event.type, event.schemaVersion, steps.resolve(event)) as E);
     check();
   }
   for (const s of snapshots) {

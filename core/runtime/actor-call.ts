@@ -133,7 +133,7 @@ function evolved(
       state = def.evolve(state, event);
     }
     t.state = state;
-    t.events.push(...events);
+    for (const event of events) t.events.push(ctx.journaled(event));
   });
   t.timerOps.push(...ctx.timerOps);
   for (const o of ctx.outputs) {

@@ -2,15 +2,16 @@ import type { ActorEvent } from '../actor/actor-definition.ts';
 import type { ActorRecord, Json } from '../store/store.ts';
 import type { ActorSlot, KeySlot } from './key-slot.ts';
 import type { AnyActor } from './program.ts';
-import { isStepRecord, STEP_EVENT, type StepRecord } from './steps.ts';
+import { RecordedSteps } from './step-refs.ts';
 
 /** Lifts a journaled event to its current schema version. */
 export type Upcast = (type: string, schemaVersion: number, data: Json) => Json;
 
 /**
  * Rebuilds one actor's instance for a key from its latest snapshot and the
- * journal after it. Steps of calls that did not finish are kept for their
- * re-run; `isOpen` tells which call ids are still unfinished.
+ * journal after it, with the step results its events refer to put back.
+ * Steps of calls that did not finish are kept for their re-run; `isOpen`
+ * tells which call ids are still unfinished.
  */
 export function recoverActor(
   slot: ActorSlot,
@@ -22,25 +23,18 @@ export function recoverActor(
 ): void {
   let state = record.snapshot ? record.snapshot.state : def.initial(key);
   let version = record.snapshot?.version ?? 0;
-  const steps = new Map<string, StepRecord[]>();
+  const steps = new RecordedSteps();
   for (const event of record.events) {
     version = event.version;
-    if (event.type === STEP_EVENT) {
-      const data = event.data as { task?: unknown };
-      if (typeof data.task !== 'string' || !isStepRecord(event.data)) continue;
-      const list = steps.get(data.task) ?? [];
-      list.push(event.data);
-      steps.set(data.task, list);
-      continue;
-    }
-    const data = upcast(event.type, event.schemaVersion, event.data);
+    if (steps.take(event)) continue;
+    const data = upcast(event.type, event.schemaVersion, steps.resolve(event));
     state = def.evolve(state, data as ActorEvent);
   }
   slot.state = state;
   slot.version = version;
   slot.snapshotVersion = record.snapshot?.version ?? 0;
   slot.steps.clear();
-  for (const [call, list] of steps) if (isOpen(call)) slot.steps.set(call, list);
+  for (const [call, list] of steps.byTask) if (isOpen(call)) slot.steps.set(call, list);
 }
 
 /**

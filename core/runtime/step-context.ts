@@ -1,8 +1,10 @@
 import type { ActorContext, EmitOptions, InputInfo, StepInfo, Timers } from '../actor/actor-context.ts';
+import type { ActorEvent } from '../actor/actor-definition.ts';
 import { NonDeterminismError } from '../errors/non-determinism-error.ts';
 import { checkJson } from '../store/storable.ts';
 import type { Json } from '../store/store.ts';
 import { seededRandom, seedOf } from './seeded-random.ts';
+import { stepRefTo } from './step-refs.ts';
 import type { StepRecord } from './steps.ts';
 import type { TimerSpec } from './timer-index.ts';
 
@@ -35,6 +37,8 @@ export class StepContext<O extends Json> implements ActorContext<O> {
   readonly #recorded: ReadonlyMap<number, StepRecord>;
   readonly #random: () => number;
   readonly #taskId: string;
+  /** Object results of this call's steps, by identity, with their JSON then: what `journaled` refers to. */
+  readonly #results = new Map<object, { readonly index: number; readonly json: string }>();
   #index = 0;
   #pending: StepRecord[] = [];
 
@@ -72,23 +76,61 @@ export class StepContext<O extends Json> implements ActorContext<O> {
 
   async run<T extends Json>(name: string, fn: (step: StepInfo) => T | Promise<T>): Promise<T> {
     const recorded = this.#replay('run', name);
-    if (recorded !== undefined) return recorded as T;
+    if (recorded !== undefined) {
+      this.#remember(this.#index - 1, recorded, JSON.stringify(recorded));
+      return recorded as T;
+    }
     const index = this.#index++;
     const id = `${this.#host.actor}/${this.key}/${this.#taskId}/${index}`;
     // Normalise through JSON so the first run returns exactly what a replay will; a result
     // no store keeps fails the step here (a dead letter) rather than its commit.
     const raw = await fn({ id, name });
-    const value = JSON.parse(JSON.stringify(raw ?? null)) as T;
+    const json = JSON.stringify(raw ?? null);
+    const value = JSON.parse(json) as T;
     checkJson(value, `result of step "${name}"`);
     this.#pending.push({ index, kind: 'run', name, value });
     const steps = this.#pending;
     this.#pending = [];
     await this.#host.persist(steps);
+    this.#remember(index, value, json);
     return value;
+  }
+
+  /**
+   * `event` as the journal keeps it. A result of this call's steps that the
+   * event carries as it was returned (the event itself, or one of its
+   * top-level fields) is in the journal already, in the step's record: the
+   * event refers to it instead of holding a second copy, and readers of the
+   * journal put it back before `evolve` sees the event. A result changed since
+   * `run` returned it is kept as it is now.
+   */
+  journaled(event: ActorEvent): ActorEvent {
+    if (this.#results.size === 0) return event;
+    const whole = this.#refTo(event);
+    if (whole) return { ...whole, type: event.type };
+    let journaled: Record<string, Json> | undefined;
+    for (const name of Object.keys(event)) {
+      const ref = this.#refTo(event[name] as Json);
+      if (!ref) continue;
+      journaled ??= { ...event };
+      journaled[name] = ref;
+    }
+    return journaled ? { ...journaled, type: event.type } : event;
   }
 
   emit(payload: O, options?: EmitOptions): void {
     this.outputs.push({ payload, options });
+  }
+
+  #remember(index: number, value: Json, json: string): void {
+    if (typeof value === 'object' && value !== null) this.#results.set(value, { index, json });
+  }
+
+  #refTo(value: Json): { readonly [k: string]: Json } | undefined {
+    if (typeof value !== 'object' || value === null) return undefined;
+    const result = this.#results.get(value);
+    if (!result || JSON.stringify(value) !== result.json) return undefined;
+    return stepRefTo(value, { task: this.#taskId, index: result.index });
   }
 
   #replay(kind: StepRecord['kind'], name: string): Json | undefined {

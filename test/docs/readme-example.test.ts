@@ -14,7 +14,7 @@ const root = join(import.meta.dirname, '..', '..');
 let readme: string;
 let dir: string;
 let db: TestDatabase;
-const files = { example: '', deadLetters: '', scaling: '', testing: '' };
+const files = { example: '', deadLetters: '', scaling: '', testing: '', react: '', workflow: '' };
 beforeAll(async () => {
   readme = await readFile(join(root, 'README.md'), 'utf8');
   dir = await mkdtemp(join(root, '.tmp-readme-'));
@@ -23,6 +23,8 @@ beforeAll(async () => {
   files.deadLetters = await write('dead-letters', example('Bad records never stop a partition'));
   files.scaling = await write('scaling', example('Scaling out: several instances'));
   files.testing = await write('testing', example('Testing your own actors: `eddy/testing`'));
+  files.react = await write('react', example('Agents', 0));
+  files.workflow = await write('workflow', example('Agents', 1));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -55,8 +57,12 @@ async function write(name: string, source: string): Promise<string> {
   return file;
 }
 
-async function run(file: string): Promise<string[]> {
-  const { stdout } = await promisify(execFile)(process.execPath, [file], { cwd: root, timeout: 60_000 });
+async function run(file: string, env: Record<string, string> = {}): Promise<string[]> {
+  const { stdout } = await promisify(execFile)(process.execPath, [file], {
+    cwd: root,
+    timeout: 60_000,
+    env: { ...process.env, ...env },
+  });
   return stdout.trim().split('\n');
 }
 
@@ -150,6 +156,18 @@ it('the scaling-out example holds partitions on NATS and PostgreSQL and drains o
 
 it('the eddy/testing example finds the fault-free outcome under random faults', async () => {
   expect(await run(files.testing)).toEqual(['3 14']);
+}, 90_000);
+
+it('the ReAct example asks for approval, gets it, refunds and answers (offline model)', async () => {
+  expect(await run(files.react, { EDDY_MODEL: '' })).toEqual(['approval-request', 'answer']);
+}, 90_000);
+
+it('the workflow example emits the sentiment of a review (offline model)', async () => {
+  const lines = await run(files.workflow, { EDDY_MODEL: '' });
+  expect(lines).toHaveLength(1);
+  const [key, value] = [lines[0]?.slice(0, 4), JSON.parse(lines[0]?.slice(4) ?? 'null')];
+  expect(key).toBe('r-1 ');
+  expect(value).toEqual({ sentiment: expect.stringContaining('Arrived broken') });
 }, 90_000);
 
 it('every ts block of the README is tested here', () => {

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { z } from 'zod';
 import { reactAgent } from '../../../agents/react/react-agent.ts';
-import { jsonLinesTrace } from '../../../agents/react/trace.ts';
+import { jsonLinesTrace } from '../../../agents/steps/trace.ts';
 import { AgentHarness } from './agent-harness.ts';
 import { orderScript, ToolLedger } from './fixtures.ts';
 import { ScriptedModel } from './scripted-model.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ChatRequest } from '../../../agents/models/chat-model.ts';
-import type { TraceLine, TraceSink } from '../../../agents/react/trace.ts';
+import type { TraceLine, TraceSink } from '../../../agents/steps/trace.ts';
 import { workflowAgent } from '../../../agents/workflow/workflow-agent.ts';
 import type { ApprovalOutput } from '../../../agents/workflow/workflow-io.ts';
 import { workflowInputSchema } from '../../../agents/workflow/workflow-io.ts';

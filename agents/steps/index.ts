@@ -1,0 +1,1 @@
+export { jsonLinesTrace, type TraceLine, type TraceSink } from './trace.ts';
