@@ -1,16 +1,16 @@
 import { Subject, type Subscription, takeUntil } from 'rxjs';
 import { FencedError } from '../errors/fenced-error.ts';
 import { meteredStore } from '../metrics/metered-store.ts';
-import { StageMetrics } from '../metrics/stage-metrics.ts';
 import type { PartitionEvent } from '../operators/partition-event.ts';
 import { runPartition } from '../operators/run-partition.ts';
 import { sink } from '../operators/sink.ts';
 import { source } from '../operators/source.ts';
 import type { Program } from '../runtime/program.ts';
 import { LeaseKeeper } from '../stage/lease-keeper.ts';
-import { restartBackoff } from '../stage/restart-backoff.ts';
 import type { HeldLease, PartitionClaim, Store } from '../store/store.ts';
 import type { ResolvedConfig } from './config.ts';
+import { type PartitionChange, PartMetrics } from './part-metrics.ts';
+import { RestartSchedule } from './restart-schedule.ts';
 
 /** One part of a pipeline: what it reads, runs and writes. */
 export interface PartSpec {
@@ -29,8 +29,6 @@ interface Running {
   readonly drain: () => void;
   readonly done: Promise<void>;
 }
-
-type Change = 'started' | 'handed_over' | 'lost' | 'fenced' | 'restarted' | 'stopped';
 
 /**
  * Runs one part of a pipeline over the partitions this instance owns: reads
@@ -51,13 +49,10 @@ export class PartRunner {
   readonly #c: ResolvedConfig;
   readonly #spec: PartSpec;
   readonly #store: Store;
-  readonly #metrics: StageMetrics | undefined;
+  readonly #metrics: PartMetrics;
   readonly #running = new Map<number, Running>();
   readonly #watermarks = new Map<number, number>();
-  /** Partitions waiting to restart after a failure, with the epoch they last ran under. */
-  readonly #restarts = new Map<number, { timer: ReturnType<typeof setTimeout>; epoch: number }>();
-  /** Failures of each partition since it last committed: the restart backoff grows with them. */
-  readonly #failures = new Map<number, number>();
+  readonly #restarts: RestartSchedule;
   #keeper: LeaseKeeper | undefined;
   #stopping = false;
   #outputPartitions = 1;
@@ -65,19 +60,11 @@ export class PartRunner {
   constructor(config: ResolvedConfig, spec: PartSpec) {
     this.#c = config;
     this.#spec = spec;
-    this.#metrics = config.metrics ? StageMetrics.of(config.metrics) : undefined;
-    this.#store = this.#metrics ? meteredStore(config.store, this.#metrics) : config.store;
-    const metrics = this.#metrics;
-    if (metrics) {
-      this.events$.subscribe((event) => {
-        if (event.kind !== 'published') return;
-        const { row } = event;
-        metrics.outputs.inc({ stage: spec.name, subject: row.subject });
-        if (row.subject === config.deadLetter) {
-          metrics.deadLetters.inc({ stage: spec.name, phase: (row.payload as { phase: string }).phase });
-        }
-      });
-    }
+    this.#restarts = new RestartSchedule(config);
+    this.#metrics = new PartMetrics(config.metrics, spec.name, config.deadLetter);
+    const registered = this.#metrics.registered;
+    this.#store = registered ? meteredStore(config.store, registered) : config.store;
+    this.events$.subscribe((event) => this.#metrics.event(event));
   }
 
   /** Committed watermark per partition this instance holds (or held last, after `stop`). */
@@ -141,7 +128,7 @@ export class PartRunner {
   /** Drains: finishes accepted work, commits, publishes, and releases the partitions (and their leases). */
   async stop(): Promise<void> {
     this.#stopping = true;
-    this.#clearRestarts();
+    this.#restarts.cancelAll();
     const keeper = this.#keeper;
     this.#keeper = undefined;
     await keeper?.stop();
@@ -154,7 +141,7 @@ export class PartRunner {
   /** Stops at once without committing or releasing anything, as a crash would. */
   kill(): void {
     this.#stopping = true;
-    this.#clearRestarts();
+    this.#restarts.cancelAll();
     void this.#keeper?.stop();
     this.#keeper = undefined;
     for (const r of this.#running.values()) r.subscription.unsubscribe();
@@ -164,32 +151,23 @@ export class PartRunner {
   #held(): HeldLease[] {
     const held: HeldLease[] = [];
     for (const [partition, r] of this.#running) held.push({ partition, epoch: r.epoch });
-    for (const [partition, r] of this.#restarts) held.push({ partition, epoch: r.epoch });
+    for (const [partition, epoch] of this.#restarts.waiting()) held.push({ partition, epoch });
     return held;
   }
 
   #stopPartitionNow(partition: number): void {
-    const restart = this.#restarts.get(partition);
-    if (restart) clearTimeout(restart.timer);
-    this.#restarts.delete(partition);
+    this.#restarts.cancel(partition);
     this.#running.get(partition)?.subscription.unsubscribe();
     this.#running.delete(partition);
   }
 
   async #drainPartition(partition: number): Promise<void> {
-    const restart = this.#restarts.get(partition);
-    if (restart) clearTimeout(restart.timer);
-    this.#restarts.delete(partition);
+    this.#restarts.cancel(partition);
     const running = this.#running.get(partition);
     if (!running) return;
     running.drain();
     await running.done;
     if (this.#running.get(partition) === running) this.#running.delete(partition);
-  }
-
-  #clearRestarts(): void {
-    for (const r of this.#restarts.values()) clearTimeout(r.timer);
-    this.#restarts.clear();
   }
 
   #startPartition(claim: PartitionClaim): void {
@@ -208,7 +186,6 @@ export class PartRunner {
       settle = resolve;
     });
     const numbered = new Set([...outputs, c.deadLetter]);
-    const metrics = this.#metrics;
     const events = source(c.log, input, partition, {
       durable: name,
       fromSeq: claim.watermark + 1,
@@ -233,7 +210,7 @@ export class PartRunner {
         clock: c.clock,
         logger: c.logger,
         ...(c.ackWaitMs !== undefined ? { ackWaitMs: c.ackWaitMs } : {}),
-        ...(metrics ? { onSnapshotSkipped: () => metrics.snapshotsSkipped.inc({ stage: name }) } : {}),
+        onSnapshotSkipped: () => this.#metrics.snapshotSkipped(),
       }),
       sink(c.log, this.#store, {
         deadLetter: { subject: c.deadLetter, actor: program.actors[0]?.name ?? name },
@@ -266,22 +243,14 @@ export class PartRunner {
   }
 
   #committed(partition: number, watermark: number): void {
-    const metrics = this.#metrics;
-    const labels = { stage: this.#spec.name, partition: String(partition) };
-    if (this.#failures.delete(partition)) metrics?.restartDelay.set(labels, 0);
-    if (metrics) {
-      const before = this.#watermarks.get(partition) ?? watermark;
-      if (watermark > before) metrics.inputs.inc(labels, watermark - before);
-      metrics.watermark.set(labels, watermark);
-    }
+    const before = this.#watermarks.get(partition) ?? watermark;
+    this.#metrics.committed(partition, before, watermark, this.#restarts.committed(partition));
     this.#watermarks.set(partition, watermark);
   }
 
   /** Counts an ownership change and updates the partitions gauge. */
-  #changed(change: Change): void {
-    if (!this.#metrics) return;
-    this.#metrics.ownership.inc({ stage: this.#spec.name, change });
-    this.#metrics.partitions.set({ stage: this.#spec.name }, this.#running.size);
+  #changed(change: PartitionChange): void {
+    this.#metrics.changed(change, this.#running.size);
   }
 
   #failed(partition: number, error: unknown): void {
@@ -302,27 +271,17 @@ export class PartRunner {
     this.#changed('restarted');
   }
 
-  /**
-   * Restarts a failed partition after a backoff that doubles with each failure
-   * since its last commit (capped, with jitter), so a partition whose server is
-   * down retries calmly instead of every half second.
-   */
+  /** Restarts a failed partition after its backoff (see `RestartSchedule`). */
   #scheduleRestart(partition: number, epoch: number, error: unknown, what: string): void {
-    const attempt = (this.#failures.get(partition) ?? 0) + 1;
-    this.#failures.set(partition, attempt);
-    const delayMs = restartBackoff(attempt, this.#c.restartDelayMs, this.#c.maxRestartDelayMs);
+    const { attempt, delayMs } = this.#restarts.schedule(partition, epoch, () => {
+      if (!this.#stopping) this.#restart(partition);
+    });
     const labels = { stage: this.#spec.name, partition: String(partition) };
     this.#c.logger.error(
       { ...labels, attempt, delayMs, error: String(error) },
       `${what}; restarting in ${delayMs} ms`,
     );
-    this.#metrics?.restarts.inc(labels);
-    this.#metrics?.restartDelay.set(labels, delayMs / 1000);
-    const timer = setTimeout(() => {
-      this.#restarts.delete(partition);
-      if (!this.#stopping) this.#restart(partition);
-    }, delayMs);
-    this.#restarts.set(partition, { timer, epoch });
+    this.#metrics.restarting(partition, delayMs);
   }
 
   /** Takes the partition again (a new epoch) and runs it from its committed state. */

@@ -1,0 +1,61 @@
+import type { Registry } from 'prom-client';
+import { StageMetrics } from '../metrics/stage-metrics.ts';
+import type { PartitionEvent } from '../operators/partition-event.ts';
+
+/** An ownership change of a partition, as `eddy_stage_partition_changes_total` counts it. */
+export type PartitionChange = 'started' | 'handed_over' | 'lost' | 'fenced' | 'restarted' | 'stopped';
+
+/**
+ * What one part of a pipeline tells its Prometheus metrics (`eddy_stage_*`),
+ * labelled with the part's name; without a registry every call does nothing.
+ */
+export class PartMetrics {
+  readonly #m: StageMetrics | undefined;
+  readonly #stage: string;
+  readonly #deadLetter: string;
+
+  constructor(registry: Registry | undefined, stage: string, deadLetter: string) {
+    this.#m = registry ? StageMetrics.of(registry) : undefined;
+    this.#stage = stage;
+    this.#deadLetter = deadLetter;
+  }
+
+  /** The registered metrics, for the store's own (`meteredStore`); undefined without a registry. */
+  get registered(): StageMetrics | undefined {
+    return this.#m;
+  }
+
+  /** Counts what a partition published (dead letters by phase too). */
+  event(event: PartitionEvent): void {
+    if (!this.#m || event.kind !== 'published') return;
+    const { row } = event;
+    this.#m.outputs.inc({ stage: this.#stage, subject: row.subject });
+    if (row.subject === this.#deadLetter) {
+      this.#m.deadLetters.inc({ stage: this.#stage, phase: (row.payload as { phase: string }).phase });
+    }
+  }
+
+  /** The partition committed up to `watermark` (from `before`); `recovered`: it had failed since its last commit. */
+  committed(partition: number, before: number, watermark: number, recovered: boolean): void {
+    if (!this.#m) return;
+    const labels = { stage: this.#stage, partition: String(partition) };
+    if (recovered) this.#m.restartDelay.set(labels, 0);
+    if (watermark > before) this.#m.inputs.inc(labels, watermark - before);
+    this.#m.watermark.set(labels, watermark);
+  }
+
+  changed(change: PartitionChange, running: number): void {
+    this.#m?.ownership.inc({ stage: this.#stage, change });
+    this.#m?.partitions.set({ stage: this.#stage }, running);
+  }
+
+  restarting(partition: number, delayMs: number): void {
+    const labels = { stage: this.#stage, partition: String(partition) };
+    this.#m?.restarts.inc(labels);
+    this.#m?.restartDelay.set(labels, delayMs / 1000);
+  }
+
+  snapshotSkipped(): void {
+    this.#m?.snapshotsSkipped.inc({ stage: this.#stage });
+  }
+}
