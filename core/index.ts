@@ -21,6 +21,7 @@ export {
 export { UpcastError } from './actor/upcast.ts';
 export { InputDecodeError, jsonDecoder } from './codec/json-decoder.ts';
 export type { Envelope } from './envelope.ts';
+export { AsyncCallTimeoutError } from './errors/async-call-timeout-error.ts';
 export { FencedError } from './errors/fenced-error.ts';
 export { JournalConflictError } from './errors/journal-conflict-error.ts';
 export { NonDeterminismError } from './errors/non-determinism-error.ts';
@@ -34,6 +35,7 @@ export { StoreClosedError } from './errors/store-closed-error.ts';
 export { UnstorableValueError } from './errors/unstorable-value-error.ts';
 export * from './log/index.ts';
 export { type Logger, silentLogger } from './logger.ts';
+export { type AsyncCall, type AsyncMapOptions, asyncMap } from './operators/async-map.ts';
 export * from './pipeline/index.ts';
 export { canonical, type KeyReplay, replayKey, type SnapshotMismatch } from './replay/replay-key.ts';
 export type {

@@ -8,19 +8,22 @@ import { type Flowing, StepFailure } from './attempt.ts';
  * completion says the record is fully expanded, its error dead-letters the
  * task (phase `step`). Each successor keeps the record's key and headers.
  * Returns a promise only when the chain completes later (a Promise or an
- * Observable projection that takes time).
+ * Observable projection that takes time); `signal` unsubscribes such a chain
+ * when its runtime stops at once, so that its timers, retries and calls end
+ * with it (the promise then never settles).
  */
 export function runEach(
   op: OperatorFunction<unknown, unknown>,
   record: Flowing,
   out: Flowing[],
+  signal: AbortSignal,
 ): Promise<void> | undefined {
   let settled = false;
   let failure: unknown;
   let failed = false;
   let later: { resolve: () => void; reject: (e: unknown) => void } | undefined;
   let emitted = 0;
-  of(record.value)
+  const subscription = of(record.value)
     .pipe(op)
     .subscribe({
       next: (value) => {
@@ -42,7 +45,22 @@ export function runEach(
     if (failed) throw new StepFailure('step', failure);
     return undefined;
   }
+  if (signal.aborted) {
+    subscription.unsubscribe();
+    return new Promise<void>(() => {});
+  }
   return new Promise<void>((resolve, reject) => {
-    later = { resolve, reject };
+    const cancel = (): void => subscription.unsubscribe();
+    signal.addEventListener('abort', cancel, { once: true });
+    later = {
+      resolve: () => {
+        signal.removeEventListener('abort', cancel);
+        resolve();
+      },
+      reject: (error) => {
+        signal.removeEventListener('abort', cancel);
+        reject(error);
+      },
+    };
   });
 }

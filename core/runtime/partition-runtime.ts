@@ -58,6 +58,8 @@ export class PartitionRuntime {
   readonly #keys: KeyScheduler;
   readonly #timers: TimerScheduler;
   #stopped = false;
+  /** Aborted when the runtime stops at once: per-record work still in flight is cancelled. */
+  readonly #abort = new AbortController();
   #failed = false;
 
   constructor(program: Program, options: RuntimeOptions, start: RuntimeStart, hooks: RuntimeHooks) {
@@ -117,6 +119,7 @@ export class PartitionRuntime {
         taken: AppliedOrigins.fromJson(claim.appliedOrigins),
         finished: () => this.#keys.finished(),
         stopped: () => this.#failed,
+        signal: this.#abort.signal,
       },
       this.#log,
     );
@@ -179,6 +182,7 @@ export class PartitionRuntime {
     this.#timers.stop();
     this.#committer.abort();
     this.#keys.stop();
+    this.#abort.abort();
   }
 
   /** A record without a valid key runs under `INVALID_KEY`, in log order, to become a dead letter. */

@@ -31,6 +31,8 @@ export interface TaskHost {
   finished(): void;
   /** The runtime stopped: late results of asynchronous code are dropped. */
   stopped(): boolean;
+  /** Aborted when the runtime stops at once: asynchronous per-record steps are unsubscribed (their calls cancelled). */
+  readonly signal: AbortSignal;
 }
 
 /**
@@ -154,7 +156,7 @@ export class TaskRunner {
   #step(a: Attempt, step: ProgramStep, record: Flowing, out: Flowing[]): Promise<void> | undefined {
     switch (step.kind) {
       case 'each':
-        return runEach(step.op, record, out);
+        return runEach(step.op, record, out, this.#host.signal);
       case 'actor':
         return this.#inActor(step.actor, () => callActor(this.#calls, a, step.actor, record, out));
       case 'sink':

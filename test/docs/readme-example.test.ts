@@ -14,12 +14,21 @@ const root = join(import.meta.dirname, '..', '..');
 let readme: string;
 let dir: string;
 let db: TestDatabase;
-const files = { example: '', deadLetters: '', scaling: '', testing: '', react: '', workflow: '' };
+const files = {
+  example: '',
+  asyncMap: '',
+  deadLetters: '',
+  scaling: '',
+  testing: '',
+  react: '',
+  workflow: '',
+};
 beforeAll(async () => {
   readme = await readFile(join(root, 'README.md'), 'utf8');
   dir = await mkdtemp(join(root, '.tmp-readme-'));
   db = await createTestDatabase();
   files.example = await write('example', withTotalsDriver(example('Example')));
+  files.asyncMap = await write('async-map', example('Operators'));
   files.deadLetters = await write('dead-letters', example('Bad records never stop a partition'));
   files.scaling = await write('scaling', example('Scaling out: several instances'));
   files.testing = await write('testing', example('Testing your own actors: `eddy/testing`'));
@@ -140,6 +149,13 @@ it('the README example runs and prints running totals', async () => {
   expect(lines.sort()).toEqual(['alice { total: 1000 }', 'alice { total: 1150 }', 'bob { total: 1100 }']);
 }, 90_000);
 
+it('the asyncMap example enriches visits from a real HTTP service', async () => {
+  expect(await run(files.asyncMap)).toEqual([
+    "shop { country: 'AU', visits: 1 }",
+    "shop { country: 'DE', visits: 1 }",
+  ]);
+}, 90_000);
+
 it('the dead-letter example runs and prints each bad record once', async () => {
   const lines = await run(files.deadLetters);
   expect(lines).toEqual(['decide 2 RangeError', 'decode 3 InputDecodeError', '2']);
@@ -173,6 +189,7 @@ it('the workflow example emits the sentiment of a review (offline model)', async
 it('every ts block of the README is tested here', () => {
   expect(tsBlocks().map((b) => b.heading)).toEqual([
     'Example',
+    'Operators',
     'Bad records never stop a partition',
     'Scaling out: several instances',
     'Testing your own actors: `eddy/testing`',
