@@ -1,5 +1,13 @@
 export type { Committed } from './committed.ts';
 export type { PipelineConfig } from './config.ts';
+export type { ReadDeadLetter } from './dead-letter-schema.ts';
 export { Flow, from } from './flow.ts';
 export { Pipeline, pipeline } from './pipeline.ts';
+export {
+  REDRIVEN_FROM_HEADER,
+  type RedrivenRecord,
+  type RedriveOptions,
+  type RedriveReport,
+  redriveDeadLetters,
+} from './redrive.ts';
 export { actor, keyBy, to } from './steps.ts';
