@@ -6,6 +6,13 @@ export interface InputInfo {
   readonly id: string;
   readonly eventTime: number;
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * The partition's event-time watermark as this input is applied: the highest
+   * event time of the partition's inputs up to and including this one, less the
+   * pipeline's `allowedLatenessMs` (its bound on out-of-orderness). Event-time
+   * timers at or before it have fired. The same on every re-run of the input.
+   */
+  readonly eventTimeWatermark: number;
 }
 
 export interface EmitOptions {

@@ -56,6 +56,7 @@ export class TaskRunner {
   /** What an output's origin will be at its commit, for checking its size (a seq as long as any). */
   readonly #originBound: AppendRecord['origin'];
   readonly #calls: CallHost;
+  readonly #allowedLatenessMs: number;
 
   constructor(program: Program, options: RuntimeOptions, partition: number, host: TaskHost, log: Logger) {
     this.#program = program;
@@ -64,6 +65,7 @@ export class TaskRunner {
     this.#host = host;
     this.#log = log;
     this.#clock = options.clock ?? Date.now;
+    this.#allowedLatenessMs = options.allowedLatenessMs ?? 0;
     this.#stepOfActor = new Map(
       program.steps.flatMap((step, i) => (step.kind === 'actor' ? [[step.actor, i] as const] : [])),
     );
@@ -103,6 +105,7 @@ export class TaskRunner {
       id: env.id,
       eventTime: env.eventTime,
       headers: env.headers,
+      eventTimeWatermark: task.clock - this.#allowedLatenessMs,
     });
     return this.#guard(a, () => this.#walk(a, 0, [{ value, key: slot.key, headers: {} }], 0, []));
   }
