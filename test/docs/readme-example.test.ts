@@ -17,6 +17,7 @@ let db: TestDatabase;
 const files = {
   example: '',
   asyncMap: '',
+  windows: '',
   deadLetters: '',
   scaling: '',
   testing: '',
@@ -29,6 +30,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   files.example = await write('example', withTotalsDriver(example('Example')));
   files.asyncMap = await write('async-map', example('Operators'));
+  files.windows = await write('windows', example('Operators', 1));
   files.deadLetters = await write('dead-letters', example('Bad records never stop a partition'));
   files.scaling = await write('scaling', example('Scaling out: several instances'));
   files.testing = await write('testing', example('Testing your own actors: `eddy/testing`'));
@@ -156,6 +158,10 @@ it('the asyncMap example enriches visits from a real HTTP service', async () => 
   ]);
 }, 90_000);
 
+it('the window example closes a minute of comments on event time, across a keyBy hop', async () => {
+  expect(await run(files.windows)).toEqual(['final match-7 1796126400000 { comments: 2, chars: 15 }']);
+}, 90_000);
+
 it('the dead-letter example runs and prints each bad record once', async () => {
   const lines = await run(files.deadLetters);
   expect(lines).toEqual(['decide 2 RangeError', 'decode 3 InputDecodeError', '2', '1 3']);
@@ -189,6 +195,7 @@ it('the workflow example emits the sentiment of a review (offline model)', async
 it('every ts block of the README is tested here', () => {
   expect(tsBlocks().map((b) => b.heading)).toEqual([
     'Example',
+    'Operators',
     'Operators',
     'Bad records never stop a partition',
     'Scaling out: several instances',
