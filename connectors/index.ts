@@ -2,3 +2,4 @@ export * from './jetstream/index.ts';
 export { PgliteStore, type PgliteStoreOptions } from './pglite/index.ts';
 export { PgStore, type PgStoreOptions } from './postgres/index.ts';
 export { migrations, UnsafeIntegerError } from './sql/index.ts';
+export { type LookupDatabase, type SqlLookupTableOptions, sqlLookupTable } from './sql/sql-lookup-table.ts';

@@ -24,6 +24,8 @@ export type { Envelope } from './envelope.ts';
 export { AsyncCallTimeoutError } from './errors/async-call-timeout-error.ts';
 export { FencedError } from './errors/fenced-error.ts';
 export { JournalConflictError } from './errors/journal-conflict-error.ts';
+export { LookupMissError } from './errors/lookup-miss-error.ts';
+export { LookupRowError } from './errors/lookup-row-error.ts';
 export { NonDeterminismError } from './errors/non-determinism-error.ts';
 export {
   InvalidRecordError,
@@ -32,9 +34,12 @@ export {
   RecordRefusedError,
 } from './errors/record-refused-error.ts';
 export { StoreClosedError } from './errors/store-closed-error.ts';
+export { UnavailableError } from './errors/unavailable-error.ts';
 export { UnstorableValueError } from './errors/unstorable-value-error.ts';
 export * from './log/index.ts';
 export { type Logger, silentLogger } from './logger.ts';
+export { type InnerJoinOptions, type LeftJoinOptions, lookupJoin } from './lookup/lookup-join.ts';
+export { InvalidLookupRow, type LookupTable } from './lookup/lookup-table.ts';
 export { type AsyncCall, type AsyncMapOptions, asyncMap } from './operators/async-map.ts';
 export * from './pipeline/index.ts';
 export { canonical, type KeyReplay, replayKey, type SnapshotMismatch } from './replay/replay-key.ts';

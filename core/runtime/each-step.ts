@@ -1,12 +1,14 @@
 import { type OperatorFunction, of } from 'rxjs';
 import { hasDefect } from '../defects.ts';
+import { UnavailableError } from '../errors/unavailable-error.ts';
 import { type Flowing, StepFailure } from './attempt.ts';
 
 /**
  * Runs a user's RxJS operator chain on one record on its own: what it emits
  * are the record's successors (none: dropped; several: split), its
  * completion says the record is fully expanded, its error dead-letters the
- * task (phase `step`). Each successor keeps the record's key and headers.
+ * task (phase `step`) — unless it is an `UnavailableError`, which fails the
+ * partition instead (it restarts from its last commit). Each successor keeps the record's key and headers.
  * Returns a promise only when the chain completes later (a Promise or an
  * Observable projection that takes time); `signal` unsubscribes such a chain
  * when its runtime stops at once, so that its timers, retries and calls end
@@ -34,7 +36,7 @@ export function runEach(
         settled = true;
         failed = true;
         failure = error;
-        later?.reject(new StepFailure('step', error));
+        later?.reject(asFailure(error));
       },
       complete: () => {
         settled = true;
@@ -42,7 +44,7 @@ export function runEach(
       },
     });
   if (settled) {
-    if (failed) throw new StepFailure('step', failure);
+    if (failed) throw asFailure(failure);
     return undefined;
   }
   if (signal.aborted) {
@@ -63,4 +65,9 @@ export function runEach(
       },
     };
   });
+}
+
+/** The record's failure, or the infrastructure's (passed on as it is: the partition restarts). */
+function asFailure(error: unknown): unknown {
+  return error instanceof UnavailableError ? error : new StepFailure('step', error);
 }

@@ -1,0 +1,125 @@
+import { UnavailableError } from '../errors/unavailable-error.ts';
+import type { LookupMetrics } from '../metrics/lookup-metrics.ts';
+import { LookupBatcher } from './lookup-batcher.ts';
+import { type Cached, LookupCache } from './lookup-cache.ts';
+import { InvalidLookupRow, type LookupTable } from './lookup-table.ts';
+
+export interface LoaderOptions {
+  readonly maxEntries: number;
+  readonly ttlMs: number;
+  readonly missingTtlMs: number;
+  readonly batchKeys: number;
+  /** Full-reload mode: the whole table, read again this often. */
+  readonly reloadEveryMs: number | undefined;
+  readonly metrics: LookupMetrics | undefined;
+}
+
+const MISSING: Cached<never> = { found: false };
+
+/**
+ * Answers lookups of one table: from the cache, else through the batcher (one
+ * query for the keys of a micro-batch); in full-reload mode, from the last
+ * complete read of the table. A failed query is an `UnavailableError`: the
+ * table's trouble, not the record's.
+ */
+export class LookupLoader<V> {
+  readonly #table: LookupTable<V>;
+  readonly #cache: LookupCache<V>;
+  readonly #batcher: LookupBatcher<V>;
+  readonly #metrics: LookupMetrics | undefined;
+  readonly #reloadEveryMs: number | undefined;
+  #snapshot: ReadonlyMap<string, V | InvalidLookupRow> | undefined;
+  #firstLoad: Promise<ReadonlyMap<string, V | InvalidLookupRow>> | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(table: LookupTable<V>, options: LoaderOptions) {
+    this.#table = table;
+    this.#metrics = options.metrics;
+    this.#cache = new LookupCache({
+      maxEntries: options.maxEntries,
+      ttlMs: options.ttlMs,
+      missingTtlMs: options.missingTtlMs,
+    });
+    this.#batcher = new LookupBatcher(table, options.batchKeys, (_keys, seconds, failed) =>
+      this.#loaded(seconds, failed),
+    );
+    this.#reloadEveryMs = options.reloadEveryMs;
+    if (options.reloadEveryMs !== undefined && !table.all) {
+      throw new TypeError(
+        `table "${table.name}" cannot be read whole (it has no all()): leave out reloadEveryMs`,
+      );
+    }
+  }
+
+  /** The answer for `key`: at once when it is known, else once the table answered. */
+  get(key: string): Cached<V> | Promise<Cached<V>> {
+    if (this.#reloadEveryMs !== undefined) return this.#fromSnapshot(key);
+    const cached = this.#cache.get(key);
+    if (cached) {
+      this.#metrics?.hits.inc({ table: this.#table.name });
+      return cached;
+    }
+    this.#metrics?.misses.inc({ table: this.#table.name });
+    return this.#batcher.get(key).then(
+      (value) => {
+        const answer = cachedOf(value);
+        this.#cache.set(key, answer);
+        return answer;
+      },
+      (error: unknown) => {
+        throw new UnavailableError(`lookup table "${this.#table.name}"`, { cause: error });
+      },
+    );
+  }
+
+  #fromSnapshot(key: string): Cached<V> | Promise<Cached<V>> {
+    const answer = (snapshot: ReadonlyMap<string, V | InvalidLookupRow>): Cached<V> =>
+      cachedOf(snapshot.get(key));
+    if (this.#snapshot) {
+      this.#metrics?.hits.inc({ table: this.#table.name });
+      return answer(this.#snapshot);
+    }
+    this.#metrics?.misses.inc({ table: this.#table.name });
+    this.#firstLoad ??= this.#reload().finally(() => {
+      this.#firstLoad = undefined;
+    });
+    return this.#firstLoad.then(answer, (error: unknown) => {
+      throw new UnavailableError(`lookup table "${this.#table.name}"`, { cause: error });
+    });
+  }
+
+  async #reload(): Promise<ReadonlyMap<string, V | InvalidLookupRow>> {
+    const started = performance.now();
+    try {
+      const all = await (this.#table.all as () => Promise<ReadonlyMap<string, V | InvalidLookupRow>>)();
+      this.#loaded((performance.now() - started) / 1000, false);
+      this.#snapshot = all;
+      this.#timer ??= setInterval(() => {
+        // A failed reload keeps the last complete read; the next tick tries again.
+        this.#reload().catch(() => {});
+      }, this.#reloadEveryMs);
+      this.#timer.unref?.();
+      return all;
+    } catch (error) {
+      this.#loaded((performance.now() - started) / 1000, true);
+      throw error;
+    }
+  }
+
+  #loaded(seconds: number, failed: boolean): void {
+    this.#metrics?.loads.inc({ table: this.#table.name, outcome: failed ? 'failed' : 'ok' });
+    this.#metrics?.loadSeconds.observe({ table: this.#table.name }, seconds);
+  }
+
+  /** Stops full-reload mode's timer. */
+  close(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+}
+
+function cachedOf<V>(value: V | InvalidLookupRow | undefined): Cached<V> {
+  if (value === undefined) return MISSING;
+  if (value instanceof InvalidLookupRow) return { found: 'invalid', reason: value.reason };
+  return { found: true, value };
+}
