@@ -18,6 +18,7 @@ const files = {
   example: '',
   asyncMap: '',
   windows: '',
+  lookupJoin: '',
   deadLetters: '',
   scaling: '',
   testing: '',
@@ -31,6 +32,7 @@ beforeAll(async () => {
   files.example = await write('example', withTotalsDriver(example('Example')));
   files.asyncMap = await write('async-map', example('Operators'));
   files.windows = await write('windows', example('Operators', 1));
+  files.lookupJoin = await write('lookup-join', example('Operators', 2));
   files.deadLetters = await write('dead-letters', example('Bad records never stop a partition'));
   files.scaling = await write('scaling', example('Scaling out: several instances'));
   files.testing = await write('testing', example('Testing your own actors: `eddy/testing`'));
@@ -162,6 +164,16 @@ it('the window example closes a minute of comments on event time, across a keyBy
   expect(await run(files.windows)).toEqual(['final match-7 1796126400000 { comments: 2, chars: 15 }']);
 }, 90_000);
 
+it('the lookupJoin example routes a review to its product manager and dead-letters an unknown product', async () => {
+  const lines = await run(files.lookupJoin);
+  expect(lines.sort()).toEqual(
+    [
+      'step LookupMissError: table "products" has no row for key "p9"',
+      '{"to":"ana@example.com","about":"Trail shoe","text":"Sole came off after a week","n":1}',
+    ].sort(),
+  );
+}, 90_000);
+
 it('the dead-letter example runs and prints each bad record once', async () => {
   const lines = await run(files.deadLetters);
   expect(lines).toEqual(['decide 2 RangeError', 'decode 3 InputDecodeError', '2', '1 3']);
@@ -195,6 +207,7 @@ it('the workflow example emits the sentiment of a review (offline model)', async
 it('every ts block of the README is tested here', () => {
   expect(tsBlocks().map((b) => b.heading)).toEqual([
     'Example',
+    'Operators',
     'Operators',
     'Operators',
     'Bad records never stop a partition',
