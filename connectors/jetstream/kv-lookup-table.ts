@@ -31,7 +31,7 @@ export function kvLookupTable<V>(options: KvLookupTableOptions<V>): LookupTable<
   const read = async (key: string): Promise<V | InvalidLookupRow | undefined> => {
     if (!KV_KEY.test(key) || key.startsWith('.') || key.endsWith('.')) return undefined;
     const entry = await options.kv.get(key);
-    if (!entry || entry.operation !== 'PUT') return undefined;
+    if (entry?.operation !== 'PUT') return undefined;
     let json: unknown;
     try {
       json = entry.json();
