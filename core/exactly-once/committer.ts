@@ -177,7 +177,9 @@ export class Committer {
   }
 
   #schedule(): void {
-    if (this.#stopped) return;
+    // A commit under way looks at the buffer again when it ends: one waiter, not one per task
+    // that finished meanwhile (thousands, when tasks finish synchronously).
+    if (this.#stopped || this.#committing !== undefined) return;
     if (this.#buffer.size >= this.#o.commitEvery) {
       void this.#commitNow();
     } else if (this.#timer === undefined && (this.#buffer.size > 0 || this.#pending())) {
