@@ -55,6 +55,12 @@ export { Stage } from './stage/stage.ts';
 export type { StageOptions } from './stage/stage-options.ts';
 export { MemoryStore } from './store/memory-store.ts';
 export type * from './store/store.ts';
-export { sliding, type TimeWindow, tumbling, type WindowAssigner } from './windows/window-assigner.ts';
+export {
+  session,
+  sliding,
+  type TimeWindow,
+  tumbling,
+  type WindowAssigner,
+} from './windows/window-assigner.ts';
 export type { Aggregate, LateRecord, WindowResult, WindowState } from './windows/window-types.ts';
 export { type WindowOptions, windowed } from './windows/windowed.ts';

@@ -6,7 +6,8 @@ export interface TimeWindow {
 
 /** Which windows a record of event time `t` belongs to. */
 export interface WindowAssigner {
-  readonly kind: 'tumbling' | 'sliding';
+  /** `session`: each record's window is `[t, t + gap)`, merged with the key's windows it overlaps. */
+  readonly kind: 'tumbling' | 'sliding' | 'session';
   readonly sizeMs: number;
   windowsOf(t: number): readonly TimeWindow[];
 }
@@ -62,6 +63,21 @@ export function sliding(sizeMs: number, slideMs: number): WindowAssigner {
       return windows.reverse();
     },
   };
+}
+
+/**
+ * Session windows: a key's records less than `gapMs` apart share a window,
+ * which closes `gapMs` after its last record. Sessions merge as records fill
+ * the gaps between them, so the aggregate needs `merge`.
+ *
+ * @example
+ * ```ts
+ * session(30 * 60_000); // a visit ends after half an hour without a click
+ * ```
+ */
+export function session(gapMs: number): WindowAssigner {
+  checkMs('gapMs', gapMs);
+  return { kind: 'session', sizeMs: gapMs, windowsOf: (t) => [{ start: t, end: t + gapMs }] };
 }
 
 /** Remainder towards minus infinity, so negative event times fall into the right window. */

@@ -9,6 +9,8 @@ export interface Aggregate<T, A extends Json, R extends Json> {
   create(): A;
   add(accumulator: A, record: T): A;
   result(accumulator: A): R;
+  /** Two windows' accumulators as one: needed by session windows, which merge. */
+  merge?(a: A, b: A): A;
 }
 
 /** A window's result: `final` when the watermark passes its end, `update` for a late record within the allowed lateness, `partial` from early firing. */
@@ -56,6 +58,11 @@ export type WindowEvent =
       readonly type: 'Added';
       readonly record: Json;
       readonly windows: readonly { start: number; end: number }[];
+    }
+  | {
+      readonly type: 'Merged';
+      readonly into: { readonly start: number; readonly end: number };
+      readonly from: readonly number[];
     }
   | { readonly type: 'Fired'; readonly start: number }
   | { readonly type: 'Purged'; readonly start: number };

@@ -6,6 +6,7 @@ import {
   type SnapshotPolicy,
 } from '../actor/actor-definition.ts';
 import type { Json } from '../store/store.ts';
+import { sessionOf } from './session-merge.ts';
 import type { TimeWindow, WindowAssigner } from './window-assigner.ts';
 import type {
   Aggregate,
@@ -74,6 +75,10 @@ export function windowed<T extends Json, A extends Json, R extends Json>(
   if (!Number.isSafeInteger(lateness) || lateness < 0) {
     throw new RangeError(`allowedLatenessMs must be a whole number of at least 0, got ${lateness}`);
   }
+  const sessions = window.kind === 'session';
+  const merge = aggregate.merge;
+  if (sessions && !merge)
+    throw new TypeError(`${options.name}: session windows merge, so the aggregate needs merge()`);
   type Ctx = ActorContext<WindowResult<R> | LateRecord<T>>;
   const result = (
     kind: WindowResult<R>['kind'],
@@ -95,19 +100,33 @@ export function windowed<T extends Json, A extends Json, R extends Json>(
     fired: w?.fired ?? false,
   });
 
+  /** The windows `from` as one spanning `into` (sessions that a record joined). */
+  const merged = (state: WindowState, into: TimeWindow, from: readonly number[]): OpenWindow | undefined => {
+    const parts = from.map((s) => state.open[s]).filter((w): w is OpenWindow => w !== undefined);
+    if (parts.length === 0) return undefined;
+    return {
+      end: into.end,
+      count: parts.reduce((n, w) => n + w.count, 0),
+      accumulator: parts.map((w) => w.accumulator as A).reduce((a, b) => (merge as (a: A, b: A) => A)(a, b)),
+      fired: parts.some((w) => w.fired),
+    };
+  };
+
   const decide = (state: WindowState, record: T, ctx: Ctx): WindowEvent[] => {
     const input = ctx.input;
     if (!input) throw new Error(`${options.name}: a window takes input records only`);
     const watermark = input.eventTimeWatermark;
     const taken: TimeWindow[] = [];
     const events: WindowEvent[] = [];
-    for (const w of window.windowsOf(input.eventTime)) {
+    for (const own of window.windowsOf(input.eventTime)) {
+      const session = sessions ? sessionOf(state.open, own) : undefined;
+      const w = session?.window ?? own;
       const last = w.end - 1;
-      if (watermark >= last + lateness) {
+      if (own.end - 1 + lateness <= watermark) {
         const late: LateRecord<T> = {
           kind: 'late',
           key: ctx.key,
-          ...w,
+          ...own,
           eventTime: input.eventTime,
           watermark,
           record,
@@ -116,9 +135,21 @@ export function windowed<T extends Json, A extends Json, R extends Json>(
         continue;
       }
       taken.push(w);
-      const open = state.open[w.start];
+      let open = state.open[w.start];
+      if (session && session.from.length > 0) {
+        events.push({ type: 'Merged', into: w, from: session.from });
+        open = merged(state, w, session.from);
+        for (const s of session.from) {
+          if (s === w.start) continue;
+          ctx.timers.cancel(END + s);
+          ctx.timers.cancel(PURGE + s);
+        }
+        // A session that fired and grew keeps its state until its new end's lateness.
+        if (open?.fired && lateness > 0) ctx.timers.setEventTime(PURGE + w.start, last + lateness);
+      }
       if (watermark < last) {
-        if (!ctx.timers.get(END + w.start)) ctx.timers.setEventTime(END + w.start, last);
+        // A session that grew closes later: its timer moves.
+        if (sessions || !ctx.timers.get(END + w.start)) ctx.timers.setEventTime(END + w.start, last);
         continue;
       }
       // Past its end but within the lateness: an update of a window that fired, or the
@@ -135,7 +166,9 @@ export function windowed<T extends Json, A extends Json, R extends Json>(
     if (options.earlyFiringMs !== undefined && !ctx.timers.get(EARLY)) {
       ctx.timers.setProcessingTime(EARLY, ctx.now() + options.earlyFiringMs);
     }
-    return [{ type: 'Added', record, windows: taken }, ...events];
+    const merges = events.filter((e) => e.type === 'Merged');
+    const fired = events.filter((e) => e.type !== 'Merged');
+    return [...merges, { type: 'Added', record, windows: taken }, ...fired];
   };
 
   const onTimer = (state: WindowState, timer: FiredTimer, ctx: Ctx): WindowEvent[] => {
@@ -152,8 +185,8 @@ export function windowed<T extends Json, A extends Json, R extends Json>(
     const w = state.open[start];
     if (!w) return [];
     if (purge) return [{ type: 'Purged', start }];
-    if (w.fired) return [];
-    ctx.emit(result('final', ctx.key, start, w));
+    // A session that fired and then grew past the watermark closes again: an update.
+    ctx.emit(result(w.fired ? 'update' : 'final', ctx.key, start, w));
     if (lateness > 0) ctx.timers.setEventTime(PURGE + start, w.end - 1 + lateness);
     return [{ type: 'Fired', start }];
   };
@@ -164,6 +197,12 @@ export function windowed<T extends Json, A extends Json, R extends Json>(
       case 'Added':
         for (const w of event.windows) open[w.start] = added(open[w.start], w.end, event.record as T);
         break;
+      case 'Merged': {
+        const w = merged(state, event.into, event.from);
+        for (const s of event.from) delete open[s];
+        if (w) open[event.into.start] = w;
+        break;
+      }
       case 'Fired': {
         const w = open[event.start];
         if (w && lateness > 0) open[event.start] = { ...w, fired: true };

@@ -7,7 +7,7 @@ import { actor, to } from '../../core/pipeline/steps.ts';
 import type { Json } from '../../core/store/store.ts';
 import { faultSchedule } from '../../core/testing/faults.ts';
 import { runScenario, type ScenarioInput } from '../../core/testing/run-scenario.ts';
-import { sliding, tumbling, type WindowAssigner } from '../../core/windows/window-assigner.ts';
+import { session, sliding, tumbling, type WindowAssigner } from '../../core/windows/window-assigner.ts';
 import { windowed } from '../../core/windows/windowed.ts';
 import { propertyRuns } from './ledger-inputs.ts';
 
@@ -15,7 +15,11 @@ const PARTITIONS = 2;
 const KEYS = ['a', 'b', 'c', 'd'];
 
 interface Shape {
-  readonly assigner: { readonly kind: 'tumbling' | 'sliding'; readonly size: number; readonly slide: number };
+  readonly assigner: {
+    readonly kind: 'tumbling' | 'sliding' | 'session';
+    readonly size: number;
+    readonly slide: number;
+  };
   readonly lateness: number;
 }
 const shapes: fc.Arbitrary<Shape> = fc.record({
@@ -30,11 +34,21 @@ const shapes: fc.Arbitrary<Shape> = fc.record({
       size: fc.constant(6_000),
       slide: fc.constantFrom(2_000, 3_000),
     }),
+    // A session's gap: `size`.
+    fc.record({
+      kind: fc.constant('session' as const),
+      size: fc.constantFrom(1_500, 3_000),
+      slide: fc.constant(0),
+    }),
   ),
   lateness: fc.constantFrom(0, 1_500, 4_000),
 });
 const assignerOf = (s: Shape): WindowAssigner =>
-  s.assigner.kind === 'tumbling' ? tumbling(s.assigner.size) : sliding(s.assigner.size, s.assigner.slide);
+  s.assigner.kind === 'tumbling'
+    ? tumbling(s.assigner.size)
+    : s.assigner.kind === 'sliding'
+      ? sliding(s.assigner.size, s.assigner.slide)
+      : session(s.assigner.size);
 
 /** Records whose event times mostly rise, some out of order by up to 6 s: some late, some within the lateness. */
 const inputs: fc.Arbitrary<ScenarioInput[]> = fc
@@ -57,7 +71,12 @@ function flowOf(shape: Shape) {
   const win = windowed({
     name: 'win',
     window: assignerOf(shape),
-    aggregate: { create: () => 0, add: (sum: number, r: { v: number }) => sum + r.v, result: (sum) => sum },
+    aggregate: {
+      create: () => 0,
+      add: (sum: number, r: { v: number }) => sum + r.v,
+      result: (sum) => sum,
+      merge: (a, b) => a + b,
+    },
     allowedLatenessMs: shape.lateness,
     lateSubject: 'win.late',
   });
@@ -78,9 +97,21 @@ function flowOf(shape: Shape) {
 function reference(shape: Shape, records: readonly ScenarioInput[]): string[] {
   const out: Json[] = [];
   const assigner = assignerOf(shape);
-  type W = { key: string; start: number; end: number; count: number; sum: number; fired: boolean };
+  const sessions = shape.assigner.kind === 'session';
+  /** `due`: its end is still to come (a timer would fire there). */
+  type W = {
+    key: string;
+    start: number;
+    end: number;
+    count: number;
+    sum: number;
+    fired: boolean;
+    due: boolean;
+  };
   const open = new Map<string, W>();
   const clock = new Map<number, number>();
+  const emit = (kind: string, w: W) =>
+    out.push({ kind, key: w.key, start: w.start, end: w.end, count: w.count, result: w.sum });
   for (const r of records) {
     const partition = partitionOf(r.key, PARTITIONS);
     const t = r.eventTime as number;
@@ -88,34 +119,60 @@ function reference(shape: Shape, records: readonly ScenarioInput[]): string[] {
     clock.set(partition, watermark);
     for (const [id, w] of open) {
       if (partitionOf(w.key, PARTITIONS) !== partition) continue;
-      if (!w.fired && w.end - 1 <= watermark) {
-        out.push({ kind: 'final', key: w.key, start: w.start, end: w.end, count: w.count, result: w.sum });
+      if (w.due && w.end - 1 <= watermark) {
+        emit(w.fired ? 'update' : 'final', w);
         w.fired = true;
+        w.due = false;
       }
       if (w.fired && w.end - 1 + shape.lateness <= watermark) open.delete(id);
     }
     const v = (r.payload as { v: number }).v;
-    for (const { start, end } of assigner.windowsOf(t)) {
-      const id = `${r.key}/${start}`;
-      if (watermark >= end - 1 + shape.lateness) {
-        out.push({ kind: 'late', key: r.key, start, end, eventTime: t, watermark, record: { v } });
+    for (const own of assigner.windowsOf(t)) {
+      if (watermark >= own.end - 1 + shape.lateness) {
+        out.push({
+          kind: 'late',
+          key: r.key,
+          start: own.start,
+          end: own.end,
+          eventTime: t,
+          watermark,
+          record: { v },
+        });
         continue;
       }
-      const w = open.get(id) ?? { key: r.key, start, end, count: 0, sum: 0, fired: false };
+      let w: W = open.get(`${r.key}/${own.start}`) ?? {
+        key: r.key,
+        start: own.start,
+        end: own.end,
+        count: 0,
+        sum: 0,
+        fired: false,
+        due: false,
+      };
+      if (sessions) {
+        // The record's own window and every window of its key it overlaps, as one.
+        w = { key: r.key, start: own.start, end: own.end, count: 0, sum: 0, fired: false, due: false };
+        for (const o of [...open.values()]) {
+          if (o.key !== r.key || !(o.start < own.end && own.start < o.end)) continue;
+          open.delete(`${o.key}/${o.start}`);
+          w = {
+            ...w,
+            start: Math.min(w.start, o.start),
+            end: Math.max(w.end, o.end),
+            count: w.count + o.count,
+            sum: w.sum + o.sum,
+            fired: w.fired || o.fired,
+          };
+        }
+      }
       w.count++;
       w.sum += v;
-      open.set(id, w);
-      if (watermark >= end - 1) {
-        out.push({
-          kind: w.fired ? 'update' : 'final',
-          key: r.key,
-          start,
-          end,
-          count: w.count,
-          result: w.sum,
-        });
+      open.set(`${r.key}/${w.start}`, w);
+      if (watermark >= w.end - 1) {
+        emit(w.fired ? 'update' : 'final', w);
         w.fired = true;
-      }
+        w.due = false;
+      } else w.due = true;
     }
   }
   return out.map((o) => JSON.stringify(o)).sort();
