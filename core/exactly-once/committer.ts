@@ -80,11 +80,11 @@ export class Committer {
    * Takes a delivery in: true when it is new (its seq is now in flight), false
    * when its seq was seen already (a redelivery; see `redelivered`).
    */
-  receive(delivery: Delivery): boolean {
+  receive(delivery: Delivery, eventTime = delivery.envelope.eventTime): boolean {
     this.#signals.hold(delivery);
     const env = delivery.envelope;
     if (env.seq <= this.#tracker.maxSeen) return false;
-    this.#tracker.arrive(env.seq, env.eventTime);
+    this.#tracker.arrive(env.seq, eventTime);
     return true;
   }
 

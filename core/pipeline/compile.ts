@@ -33,11 +33,19 @@ export function compileFlow(name: string, flow: Flow<unknown>): CompiledFlow {
   let steps: ProgramStep[] = [];
   let actors: AnyActor[] = [];
   let outputs: string[] = [];
+  const eventTime = flow.source.eventTime as Program['eventTime'];
   const close = (end: Program['end']): void => {
     parts.push({
       name: parts.length === 0 ? name : `${name}.${parts.length}`,
       input,
-      program: { decode, steps, actors, end },
+      program: {
+        decode,
+        steps,
+        actors,
+        end,
+        // The source's event time; after a hop, records carry theirs in the envelope.
+        ...(parts.length === 0 && eventTime ? { eventTime } : {}),
+      },
       outputs,
     });
   };

@@ -22,13 +22,20 @@ export class Flow<T> {
   /** Checks (and types) the JSON of each input record; undefined: any JSON. */
   readonly schema: ZodType | undefined;
   readonly ops: readonly Op<never, unknown>[];
+  readonly source: SourceOptions<never>;
   /** Types the chain's records; never set at run time. */
   declare readonly _records?: T;
 
-  constructor(subject: string, schema: ZodType | undefined, ops: readonly Op<never, unknown>[]) {
+  constructor(
+    subject: string,
+    schema: ZodType | undefined,
+    ops: readonly Op<never, unknown>[],
+    source: SourceOptions<never> = {},
+  ) {
     this.subject = subject;
     this.schema = schema;
     this.ops = ops;
+    this.source = source;
   }
 
   pipe(): Flow<T>;
@@ -77,7 +84,7 @@ export class Flow<T> {
   ): Flow<J>;
   pipe(...ops: Op<never, unknown>[]): Flow<unknown>;
   pipe(...ops: Op<never, unknown>[]): Flow<unknown> {
-    return new Flow<unknown>(this.subject, this.schema, [...this.ops, ...ops]);
+    return new Flow<unknown>(this.subject, this.schema, [...this.ops, ...ops], this.source);
   }
 }
 
@@ -89,8 +96,28 @@ export class Flow<T> {
  * @example
  * from('orders', z.object({ amount: z.number() })).pipe(actor(totals), to('totals'));
  */
-export function from<S extends ZodType>(subject: string, schema: S): Flow<z.infer<S>>;
+export function from<S extends ZodType>(
+  subject: string,
+  schema: S,
+  options?: SourceOptions<z.infer<S>>,
+): Flow<z.infer<S>>;
 export function from(subject: string): Flow<unknown>;
-export function from(subject: string, schema?: ZodType): Flow<unknown> {
-  return new Flow(subject, schema, []);
+export function from(subject: string, schema?: ZodType, options: SourceOptions<never> = {}): Flow<unknown> {
+  return new Flow(subject, schema, [], options);
+}
+
+/** How a source reads its records. */
+export interface SourceOptions<T> {
+  /**
+   * The record's event time (ms since the epoch), for windows and event-time
+   * timers: read from the record once it is decoded. Default: the time the
+   * record was appended with (`eventTime`), or the log's. A record whose time
+   * is not a finite number keeps the default.
+   *
+   * @example
+   * ```ts
+   * from('clicks', Click, { eventTime: (click) => Date.parse(click.at) });
+   * ```
+   */
+  readonly eventTime?: (record: T) => number;
 }

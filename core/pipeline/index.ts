@@ -1,7 +1,7 @@
 export type { Committed } from './committed.ts';
 export type { PipelineConfig } from './config.ts';
 export type { ReadDeadLetter } from './dead-letter-schema.ts';
-export { Flow, from } from './flow.ts';
+export { Flow, from, type SourceOptions } from './flow.ts';
 export { Pipeline, pipeline } from './pipeline.ts';
 export {
   REDRIVEN_FROM_HEADER,

@@ -51,6 +51,7 @@ const DEFAULT_ACK_WAIT_MS = 30_000;
  */
 export class PartitionRuntime {
   readonly #options: RuntimeOptions;
+  readonly #program: Program;
   readonly #hooks: RuntimeHooks;
   readonly #claim: PartitionClaim;
   readonly #log: Logger;
@@ -65,6 +66,7 @@ export class PartitionRuntime {
   constructor(program: Program, options: RuntimeOptions, start: RuntimeStart, hooks: RuntimeHooks) {
     const { claim } = start;
     this.#options = options;
+    this.#program = program;
     this.#hooks = hooks;
     this.#claim = claim;
     this.#log = options.logger ?? silentLogger;
@@ -157,14 +159,33 @@ export class PartitionRuntime {
   /** Hands one delivery to the runtime; never throws. */
   push(delivery: Delivery): void {
     if (this.#stopped) return;
-    if (!this.#committer.receive(delivery)) {
-      if (hasDefect('no-dedup')) this.#enqueueInput(delivery);
+    const read = this.#eventTimeOf(delivery);
+    if (!this.#committer.receive(delivery, read.eventTime)) {
+      if (hasDefect('no-dedup')) this.#enqueueInput(delivery, read);
       else this.#committer.redelivered(delivery);
       return;
     }
     // Timers this input's event time makes due fire before it, so a key sees them in log order.
-    this.#timers.arrived(delivery.envelope.seq, delivery.envelope.eventTime);
-    this.#enqueueInput(delivery);
+    this.#timers.arrived(delivery.envelope.seq, read.eventTime);
+    this.#enqueueInput(delivery, read);
+  }
+
+  /**
+   * The input's event time: the envelope's, or what the program reads from the
+   * record (decoded here once, and kept for its task). A record that does not
+   * decode, or gives no finite time, keeps the envelope's: its task dead-letters it.
+   */
+  #eventTimeOf(delivery: Delivery): { eventTime: number; decoded?: { readonly value: unknown } } {
+    const env = delivery.envelope;
+    const read = this.#program.eventTime;
+    if (!read || env.keyProblem !== undefined) return { eventTime: env.eventTime };
+    try {
+      const value = this.#program.decode(env.payload, env);
+      const t = read(value);
+      return { eventTime: Number.isFinite(t) ? t : env.eventTime, decoded: { value } };
+    } catch {
+      return { eventTime: env.eventTime };
+    }
   }
 
   /** Finishes all accepted work, commits it, and stops. Deliveries that arrive later are left unacked. */
@@ -186,15 +207,25 @@ export class PartitionRuntime {
   }
 
   /** A record without a valid key runs under `INVALID_KEY`, in log order, to become a dead letter. */
-  #enqueueInput(delivery: Delivery): void {
+  #enqueueInput(
+    delivery: Delivery,
+    read: { eventTime: number; decoded?: { readonly value: unknown } },
+  ): void {
     const env = delivery.envelope;
     const clock = this.#timers.eventClock;
     const problem = env.keyProblem ?? keyProblem(env.key);
+    const task = {
+      kind: 'input' as const,
+      delivery,
+      clock,
+      ...(this.#program.eventTime ? { eventTime: read.eventTime } : {}),
+      ...(read.decoded ? { decoded: read.decoded } : {}),
+    };
     if (problem === undefined) {
-      this.#keys.enqueue(env.key, { kind: 'input', delivery, clock });
+      this.#keys.enqueue(env.key, task);
     } else {
       const keyProblem = `the record's key ${shown(env.key)} is not valid: ${problem}`;
-      this.#keys.enqueue(INVALID_KEY, { kind: 'input', delivery, clock, keyProblem });
+      this.#keys.enqueue(INVALID_KEY, { ...task, keyProblem });
     }
   }
 

@@ -26,6 +26,8 @@ export type ProgramStep =
 export interface Program {
   /** Turns a record's bytes into the first step's record; throwing dead-letters it (phase `decode`). */
   readonly decode: (payload: Uint8Array, envelope: Envelope<Uint8Array>) => unknown;
+  /** The record's event time, read from the decoded record; default the envelope's (the log's or the producer's). */
+  readonly eventTime?: (record: unknown) => number;
   readonly steps: readonly ProgramStep[];
   /** The actors the `actor` steps name, by index; each has its own journal. */
   readonly actors: readonly AnyActor[];

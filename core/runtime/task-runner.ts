@@ -96,14 +96,15 @@ export class TaskRunner {
       return this.#deadLettered(slot, task, new StepFailure('key', task.keyProblem));
     let value: unknown;
     try {
-      value = this.#program.decode(env.payload, env);
+      value = task.decoded ? task.decoded.value : this.#program.decode(env.payload, env);
     } catch (error) {
       return this.#deadLettered(slot, task, new StepFailure('decode', error));
     }
-    const a = this.#attempt(slot, task, env.seq, env.eventTime, {
+    const eventTime = task.eventTime ?? env.eventTime;
+    const a = this.#attempt(slot, task, env.seq, eventTime, {
       seq: env.seq,
       id: env.id,
-      eventTime: env.eventTime,
+      eventTime,
       headers: env.headers,
       eventTimeWatermark: task.clock - this.#allowedLatenessMs,
     });

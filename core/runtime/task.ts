@@ -9,6 +9,10 @@ export type Task =
       readonly clock: number;
       /** Set when the record has no valid key: it runs under `INVALID_KEY` to become a dead letter. */
       readonly keyProblem?: string;
+      /** The record's event time as the program's `eventTime` read it (default: the envelope's). */
+      readonly eventTime?: number;
+      /** The record as decoded on arrival, to read its event time: not decoded twice. */
+      readonly decoded?: { readonly value: unknown };
     }
   | {
       readonly kind: 'timer';

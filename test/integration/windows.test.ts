@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { MemoryLog } from '../../core/log/memory-log.ts';
 import { from } from '../../core/pipeline/flow.ts';
 import { pipeline } from '../../core/pipeline/pipeline.ts';
-import { actor, to } from '../../core/pipeline/steps.ts';
+import { actor, keyBy, to } from '../../core/pipeline/steps.ts';
 import { MemoryStore } from '../../core/store/memory-store.ts';
 import type { Json } from '../../core/store/store.ts';
 import { tumbling } from '../../core/windows/window-assigner.ts';
@@ -91,5 +91,52 @@ describe('windowed(): keyed event-time windows in a pipeline', () => {
       { type: 'Purged', start: 0 },
       { type: 'Purged', start: 10_000 },
     ]);
+  });
+
+  it('reads event time from the record when the source says so, and keeps it across a keyBy hop', async () => {
+    const log = new MemoryLog();
+    const store = new MemoryStore();
+    await log.ensureTopic({ subject: 'clicks', partitions: 1 });
+    const Click = z.object({ page: z.string(), at: z.string() });
+    const perPage = windowed({
+      name: 'clicks-per-page',
+      window: tumbling(10_000),
+      aggregate: { create: () => 0, add: (n: number, _c: { page: string }) => n + 1, result: (n) => n },
+    });
+    // Appended now (the log's time), but each says when it happened.
+    const clicks: [string, string][] = [
+      ['home', '2026-12-01T10:00:01Z'],
+      ['home', '2026-12-01T10:00:05Z'],
+      ['cart', '2026-12-01T10:00:07Z'],
+      ['home', 'not a time'], // keeps the log's time: far ahead, it closes every window so far
+    ];
+    for (const [i, [page, at]] of clicks.entries()) {
+      await log.append('clicks', {
+        key: `u${i}`,
+        msgId: `c${i}`,
+        payload: encoder.encode(JSON.stringify({ page, at })),
+      });
+    }
+    const running = pipeline(
+      { name: 'pages', log, store, commitIntervalMs: 1 },
+      from('clicks', Click, { eventTime: (c) => Date.parse(c.at) }).pipe(
+        keyBy((c) => c.page),
+        actor(perPage),
+        to('page-counts'),
+      ),
+    );
+    running.subscribe();
+    await running.start();
+    expect(
+      await waitUntil(async () => (await read(log, 'page-counts')).length === 2, { timeoutMs: 5_000 }),
+    ).toBeUndefined();
+    await running.stop();
+    const start = Date.parse('2026-12-01T10:00:00Z');
+    expect(await read(log, 'page-counts')).toEqual(
+      expect.arrayContaining([
+        { kind: 'final', key: 'home', start, end: start + 10_000, count: 2, result: 2 },
+        { kind: 'final', key: 'cart', start, end: start + 10_000, count: 1, result: 1 },
+      ]),
+    );
   });
 });
