@@ -110,9 +110,10 @@ export function from(subject: string, schema?: ZodType, options: SourceOptions<n
 export interface SourceOptions<T> {
   /**
    * The record's event time (ms since the epoch), for windows and event-time
-   * timers: read from the record once it is decoded. Default: the time the
-   * record was appended with (`eventTime`), or the log's. A record whose time
-   * is not a finite number keeps the default.
+   * timers: read from the record once it is decoded (whole ms). Default: the
+   * time the record was appended with (`eventTime`), or the log's. A record
+   * whose time cannot be read (it throws, or gives no number) runs at the
+   * partition's current event time and does not move the watermark.
    *
    * @example
    * ```ts

@@ -172,20 +172,28 @@ export class PartitionRuntime {
 
   /**
    * The input's event time: the envelope's, or what the program reads from the
-   * record (decoded here once, and kept for its task). A record that does not
-   * decode, or gives no finite time, keeps the envelope's: its task dead-letters it.
+   * record (decoded here once, and kept for its task; fractions of a ms are
+   * dropped). A record that does not decode or gives no usable time must not
+   * move the clock (its append time could be a month ahead of a backfill): it
+   * gets the partition's clock as it is, and its task dead-letters it or runs it.
    */
   #eventTimeOf(delivery: Delivery): { eventTime: number; decoded?: { readonly value: unknown } } {
     const env = delivery.envelope;
     const read = this.#program.eventTime;
     if (!read || env.keyProblem !== undefined) return { eventTime: env.eventTime };
+    let value: unknown;
     try {
-      const value = this.#program.decode(env.payload, env);
-      const t = read(value);
-      return { eventTime: Number.isFinite(t) ? t : env.eventTime, decoded: { value } };
+      value = this.#program.decode(env.payload, env);
     } catch {
-      return { eventTime: env.eventTime };
+      return { eventTime: this.#timers.eventClock };
     }
+    let t: number;
+    try {
+      t = Math.floor(read(value));
+    } catch {
+      t = Number.NaN;
+    }
+    return { eventTime: Number.isSafeInteger(t) ? t : this.#timers.eventClock, decoded: { value } };
   }
 
   /** Finishes all accepted work, commits it, and stops. Deliveries that arrive later are left unacked. */

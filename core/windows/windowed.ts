@@ -121,8 +121,10 @@ export function windowed<T extends Json, A extends Json, R extends Json>(
     for (const own of window.windowsOf(input.eventTime)) {
       const session = sessions ? sessionOf(state.open, own) : undefined;
       const w = session?.window ?? own;
-      const last = w.end - 1;
-      if (own.end - 1 + lateness <= watermark) {
+      // A window closes once the watermark reaches its end: every record before the end has had
+      // the out-of-orderness bound to arrive (a record at end - 1 is still in time).
+      const last = w.end;
+      if (last + lateness <= watermark) {
         const late: LateRecord<T> = {
           kind: 'late',
           key: ctx.key,
@@ -187,7 +189,7 @@ export function windowed<T extends Json, A extends Json, R extends Json>(
     if (purge) return [{ type: 'Purged', start }];
     // A session that fired and then grew past the watermark closes again: an update.
     ctx.emit(result(w.fired ? 'update' : 'final', ctx.key, start, w));
-    if (lateness > 0) ctx.timers.setEventTime(PURGE + start, w.end - 1 + lateness);
+    if (lateness > 0) ctx.timers.setEventTime(PURGE + start, w.end + lateness);
     return [{ type: 'Fired', start }];
   };
 

@@ -90,9 +90,9 @@ function flowOf(shape: Shape) {
  * The windows' outputs computed straight from the raw records, the way the
  * semantics are written down (not the way the actor does it): per partition in
  * log order, the watermark is the highest event time so far; before a record,
- * every window whose last millisecond the watermark reached fires; a record is
- * late for a window once the watermark reached its last millisecond plus the
- * lateness, an update within it, and otherwise joins the window.
+ * every window whose end the watermark reached fires; a record is late for a
+ * window (for a session: the one it would join) once the watermark reached its
+ * end plus the lateness, an update within it, and otherwise joins the window.
  */
 function reference(shape: Shape, records: readonly ScenarioInput[]): string[] {
   const out: Json[] = [];
@@ -119,16 +119,43 @@ function reference(shape: Shape, records: readonly ScenarioInput[]): string[] {
     clock.set(partition, watermark);
     for (const [id, w] of open) {
       if (partitionOf(w.key, PARTITIONS) !== partition) continue;
-      if (w.due && w.end - 1 <= watermark) {
+      if (w.due && w.end <= watermark) {
         emit(w.fired ? 'update' : 'final', w);
         w.fired = true;
         w.due = false;
       }
-      if (w.fired && w.end - 1 + shape.lateness <= watermark) open.delete(id);
+      if (w.fired && w.end + shape.lateness <= watermark) open.delete(id);
     }
     const v = (r.payload as { v: number }).v;
     for (const own of assigner.windowsOf(t)) {
-      if (watermark >= own.end - 1 + shape.lateness) {
+      let w: W = open.get(`${r.key}/${own.start}`) ?? {
+        key: r.key,
+        start: own.start,
+        end: own.end,
+        count: 0,
+        sum: 0,
+        fired: false,
+        due: false,
+      };
+      const overlapped = sessions
+        ? [...open.values()].filter((o) => o.key === r.key && o.start < own.end && own.start < o.end)
+        : [];
+      if (sessions) {
+        // The record's own window and every window of its key it overlaps, as one.
+        w = { key: r.key, start: own.start, end: own.end, count: 0, sum: 0, fired: false, due: false };
+        for (const o of overlapped) {
+          w = {
+            ...w,
+            start: Math.min(w.start, o.start),
+            end: Math.max(w.end, o.end),
+            count: w.count + o.count,
+            sum: w.sum + o.sum,
+            fired: w.fired || o.fired,
+          };
+        }
+      }
+      // Late once the watermark reached the end of the window it would join, plus the lateness.
+      if (watermark >= w.end + shape.lateness) {
         out.push({
           kind: 'late',
           key: r.key,
@@ -140,35 +167,11 @@ function reference(shape: Shape, records: readonly ScenarioInput[]): string[] {
         });
         continue;
       }
-      let w: W = open.get(`${r.key}/${own.start}`) ?? {
-        key: r.key,
-        start: own.start,
-        end: own.end,
-        count: 0,
-        sum: 0,
-        fired: false,
-        due: false,
-      };
-      if (sessions) {
-        // The record's own window and every window of its key it overlaps, as one.
-        w = { key: r.key, start: own.start, end: own.end, count: 0, sum: 0, fired: false, due: false };
-        for (const o of [...open.values()]) {
-          if (o.key !== r.key || !(o.start < own.end && own.start < o.end)) continue;
-          open.delete(`${o.key}/${o.start}`);
-          w = {
-            ...w,
-            start: Math.min(w.start, o.start),
-            end: Math.max(w.end, o.end),
-            count: w.count + o.count,
-            sum: w.sum + o.sum,
-            fired: w.fired || o.fired,
-          };
-        }
-      }
+      for (const o of overlapped) open.delete(`${o.key}/${o.start}`);
       w.count++;
       w.sum += v;
       open.set(`${r.key}/${w.start}`, w);
-      if (watermark >= w.end - 1) {
+      if (watermark >= w.end) {
         emit(w.fired ? 'update' : 'final', w);
         w.fired = true;
         w.due = false;
