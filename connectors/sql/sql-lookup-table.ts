@@ -32,8 +32,9 @@ function quoted(name: string, what: string): string {
 
 /**
  * A PostgreSQL (pg) or PGlite table as a `lookupJoin` dimension: one query per
- * batch of keys (`WHERE key = ANY($1)`, so an index on the key column serves
- * it), every row checked by `schema`; `all()` for full-reload mode.
+ * batch of keys (the keys cast to the key column's type, so its index serves
+ * it; a key that is no value of that type has no row), every row checked by
+ * `schema`; `all()` for full-reload mode.
  *
  * @example
  * ```ts
@@ -51,7 +52,7 @@ export function sqlLookupTable<V>(options: SqlLookupTableOptions<V>): LookupTabl
   const row = options.columns
     ? `jsonb_build_object(${options.columns.map((c) => `'${c}', t.${quoted(c, 'column')}`).join(', ')})`
     : 'to_jsonb(t)';
-  const select = `SELECT t.${key}::text AS k, ${row} AS r FROM ${table} t`;
+  const all = `SELECT t.${key}::text AS k, ${row} AS r FROM ${table} t`;
   const rows = (result: { readonly rows: readonly unknown[] }): Map<string, V | InvalidLookupRow> => {
     const found = new Map<string, V | InvalidLookupRow>();
     for (const raw of result.rows) {
@@ -70,9 +71,56 @@ export function sqlLookupTable<V>(options: SqlLookupTableOptions<V>): LookupTabl
     }
     return found;
   };
+  // Keys arrive as text; the column may be an integer or a uuid. Cast them to its type, so its
+  // index serves, and answer under the key as asked ('01' finds id 1, under '01').
+  let keyType: Promise<string> | undefined;
+  const typeOfKey = async (): Promise<string> => {
+    const result = await options.db.query(
+      'SELECT format_type(a.atttypid, a.atttypmod) AS t FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attname = $2',
+      [table, options.key],
+    );
+    const type = (result.rows[0] as { t?: string } | undefined)?.t;
+    if (!type) throw new Error(`table ${options.table} has no column ${options.key}`);
+    return type;
+  };
+  const byKeys = async (keys: readonly string[]) => {
+    keyType ??= typeOfKey().catch((error: unknown) => {
+      keyType = undefined;
+      throw error;
+    });
+    const type = await keyType;
+    return options.db.query(
+      `SELECT q.k AS k, ${row} AS r FROM unnest($1::text[]) AS q(k) JOIN ${table} t ON t.${key} = q.k::${type}`,
+      [[...keys]],
+    );
+  };
+  /** A key that is not a value of the key column's type (`abc` for an integer id) has no row: not a failed query. */
+  const getMany = async (keys: readonly string[]): Promise<Map<string, V | InvalidLookupRow>> => {
+    try {
+      return rows(await byKeys(keys));
+    } catch (error) {
+      if (!isBadKey(error)) throw error;
+      const found = new Map<string, V | InvalidLookupRow>();
+      for (const k of keys) {
+        try {
+          for (const [key, value] of rows(await byKeys([k]))) found.set(key, value);
+        } catch (inner) {
+          if (!isBadKey(inner)) throw inner;
+        }
+      }
+      return found;
+    }
+  };
   return {
     name: options.table,
-    getMany: async (keys) => rows(await options.db.query(`${select} WHERE t.${key} = ANY($1)`, [[...keys]])),
-    all: async () => rows(await options.db.query(select)),
+    getMany,
+    // Full-reload mode compares keys as the column's text form (id 1 is '1').
+    all: async () => rows(await options.db.query(all)),
   };
+}
+
+/** PostgreSQL's "invalid text representation" and "out of range": the key cannot be of the column's type. */
+function isBadKey(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '22P02' || code === '22003' || code === '22008' || code === '22007';
 }

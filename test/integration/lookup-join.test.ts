@@ -7,7 +7,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { kvLookupTable } from '../../connectors/jetstream/kv-lookup-table.ts';
-import { sqlLookupTable } from '../../connectors/sql/sql-lookup-table.ts';
+import { type LookupDatabase, sqlLookupTable } from '../../connectors/sql/sql-lookup-table.ts';
 import { defineActor } from '../../core/actor/actor-definition.ts';
 import { MemoryLog } from '../../core/log/memory-log.ts';
 import { lookupJoin } from '../../core/lookup/lookup-join.ts';
@@ -273,4 +273,46 @@ describe('lookupJoin modes', () => {
     ]);
     await lite.close();
   }, 30_000);
+});
+
+describe('sqlLookupTable keys', () => {
+  it.each([
+    [
+      'PGlite',
+      async () => {
+        const lite = new PGlite();
+        return { db: lite, close: () => lite.close() };
+      },
+    ],
+    [
+      'PostgreSQL',
+      async () => {
+        const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+        return { db: pool, close: () => pool.end() };
+      },
+    ],
+  ] as const)(
+    'on %s: finds an integer key given as text under the key asked for, and a key of the wrong type has no row',
+    async (_name, open) => {
+      const { db: conn, close }: { db: LookupDatabase; close: () => Promise<void> } = await open();
+      const table = `typed_${randomUUID().slice(0, 8)}`;
+      await conn.query(`CREATE TABLE ${table} (id integer PRIMARY KEY, name text)`);
+      await conn.query(`INSERT INTO ${table} VALUES (1, 'one'), (2, 'two')`);
+      const lookup = sqlLookupTable({
+        db: conn,
+        table,
+        key: 'id',
+        schema: z.object({ id: z.number(), name: z.string() }),
+      });
+      const found = await lookup.getMany(['01', '2', 'abc', '99999999999', '3']);
+      expect([...found.entries()]).toEqual([
+        ['01', { id: 1, name: 'one' }],
+        ['2', { id: 2, name: 'two' }],
+      ]);
+      expect(() =>
+        sqlLookupTable({ db: conn, table: 'x; drop table y', key: 'id', schema: z.object({}) }),
+      ).toThrow(/plain SQL name/);
+      await close();
+    },
+  );
 });
