@@ -16,7 +16,11 @@ import { Slots } from './slots.ts';
 
 /** What each call of `asyncMap` gets besides the record. */
 export interface AsyncCall {
-  /** Aborted when the attempt times out (or its record is given up): pass it to `fetch` and the like. */
+  /**
+   * Aborted when the attempt ends — it timed out, failed, was given up, or
+   * delivered its result: pass it to `fetch` and the like, and read a response's
+   * body within the call, not in a later step.
+   */
   readonly signal: AbortSignal;
   /** 1 for the first attempt, 2 for the first retry, ... */
   readonly attempt: number;
@@ -27,7 +31,7 @@ export interface AsyncMapOptions {
   readonly name?: string;
   /** Calls in flight at once through this operator, across the keys and partitions of this process. Default 16. */
   readonly capacity?: number;
-  /** Deadline of each attempt. Default 10 000 ms. */
+  /** Deadline of each attempt (for an Observable call: of each of its values, and of its completion). Default 10 000 ms. */
   readonly timeoutMs?: number;
   /** Attempts after the first one. Default 2. */
   readonly retries?: number;
@@ -98,7 +102,7 @@ export function asyncMap<T, R>(
           return slots.gate(
             defer(() => from(call(value, { signal: abort.signal, attempt: n }))).pipe(
               timeout({
-                first: o.timeoutMs,
+                each: o.timeoutMs,
                 with: () => throwError(() => new AsyncCallTimeoutError(o.name, o.timeoutMs, n)),
               }),
               finalize(() => abort.abort()),

@@ -12,6 +12,8 @@ export interface RedrivenRecord {
   readonly key: string;
   readonly payload: Uint8Array;
   readonly headers: Readonly<Record<string, string>>;
+  /** The original's event time: re-driven records land in the windows they belonged to. */
+  readonly eventTime: number;
 }
 
 export interface RedriveOptions {
@@ -97,6 +99,7 @@ export async function redriveDeadLetters(log: Log, options: RedriveOptions): Pro
       const ack = await log.append(record.subject, {
         key: record.key,
         payload: record.payload,
+        eventTime: record.eventTime,
         msgId: `redrive/${options.deadLetter}/${partition}/${env.seq}`,
         headers: {
           ...userHeaders(record.headers),
@@ -126,11 +129,10 @@ function parseLetter(payload: Uint8Array): ReadDeadLetter | string {
 async function originalOf(log: Log, letter: ReadDeadLetter): Promise<RedrivenRecord | string> {
   const source = letter.source;
   if (!source) return `a ${letter.phase} dead letter names no input record (a timer or an output)`;
-  const found = await readOne(log, source.subject, source.partition, source.seq);
-  const payload =
-    found && sha256(found.payload) === source.payloadSha256
-      ? found.payload
-      : Buffer.from(source.payloadPrefixBase64, 'base64');
+  const read = await readOne(log, source.subject, source.partition, source.seq);
+  // The record at that seq is the letter's only if its bytes are (a recreated stream reuses seqs).
+  const found = read && sha256(read.payload) === source.payloadSha256 ? read : undefined;
+  const payload = found ? found.payload : Buffer.from(source.payloadPrefixBase64, 'base64');
   if (payload.length !== source.payloadBytes || sha256(payload) !== source.payloadSha256) {
     return `record ${source.seq} of ${source.subject}/${source.partition} is no longer in the log, and the dead letter kept only ${payload.length} of its ${source.payloadBytes} bytes`;
   }
@@ -139,6 +141,7 @@ async function originalOf(log: Log, letter: ReadDeadLetter): Promise<RedrivenRec
     key: found?.key ?? letter.key,
     payload: new Uint8Array(payload),
     headers: found?.headers ?? source.headers,
+    eventTime: source.eventTime,
   };
 }
 

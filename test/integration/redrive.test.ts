@@ -9,7 +9,11 @@ import type { Log } from '../../core/log/log.ts';
 import { MemoryLog } from '../../core/log/memory-log.ts';
 import { from } from '../../core/pipeline/flow.ts';
 import { pipeline } from '../../core/pipeline/pipeline.ts';
-import { REDRIVEN_FROM_HEADER, redriveDeadLetters } from '../../core/pipeline/redrive.ts';
+import {
+  REDRIVEN_FROM_HEADER,
+  type RedrivenRecord,
+  redriveDeadLetters,
+} from '../../core/pipeline/redrive.ts';
 import { actor } from '../../core/pipeline/steps.ts';
 import { MemoryStore } from '../../core/store/memory-store.ts';
 import { waitUntil } from '../services/wait-until.ts';
@@ -77,12 +81,7 @@ describe.each(Object.keys(kinds) as (keyof typeof kinds)[])('redriveDeadLetters 
 
     // The fix is deployed: negative amounts are fine now; the string amount is mended in `fix`.
     lenient = true;
-    const fix = (record: {
-      subject: string;
-      key: string;
-      payload: Uint8Array;
-      headers: Record<string, string>;
-    }) => {
+    const fix = (record: RedrivenRecord) => {
       const body = JSON.parse(new TextDecoder().decode(record.payload)) as { amount: unknown };
       return { ...record, payload: encoder.encode(JSON.stringify({ ...body, amount: Number(body.amount) })) };
     };
@@ -112,10 +111,19 @@ describe.each(Object.keys(kinds) as (keyof typeof kinds)[])('redriveDeadLetters 
 
     // A re-driven record says where it came from.
     let redrivenHeaders = 0;
+    const originalTimes = new Set<number>();
+    const redrivenTimes: number[] = [];
     for (let p = 0; p < 2; p++) {
-      for await (const env of log.read(input, p, 1)) if (env.headers[REDRIVEN_FROM_HEADER]) redrivenHeaders++;
+      for await (const env of log.read(input, p, 1)) {
+        if (env.headers[REDRIVEN_FROM_HEADER]) {
+          redrivenHeaders++;
+          redrivenTimes.push(env.eventTime);
+        } else originalTimes.add(env.eventTime);
+      }
     }
     expect(redrivenHeaders).toBe(3);
+    // ...and keeps its original's event time, so it lands in the windows it belonged to.
+    for (const t of redrivenTimes) expect(originalTimes.has(t)).toBe(true);
 
     // Letters it cannot use: not a dead letter, and one whose input is gone and was too big to keep.
     await log.append(deadLetter, { key: 'z', payload: encoder.encode('{"hello":1}'), msgId: 'junk' });
