@@ -4,7 +4,7 @@ import type { InvalidLookupRow, LookupTable } from './lookup-table.ts';
  * Gathers the keys asked for while one batch is on its way, and asks the
  * table for all of them in one `getMany` (at most `maxKeys` at a time): under
  * load, the records of a micro-batch share a query. A key asked for twice
- * while its answer is pending shares that answer.
+ * before its batch leaves is asked for once.
  */
 export class LookupBatcher<V> {
   readonly #table: LookupTable<V>;

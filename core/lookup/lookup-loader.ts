@@ -28,9 +28,11 @@ export class LookupLoader<V> {
   readonly #batcher: LookupBatcher<V>;
   readonly #metrics: LookupMetrics | undefined;
   readonly #reloadEveryMs: number | undefined;
-  #snapshot: ReadonlyMap<string, V | InvalidLookupRow> | undefined;
+  #snapshot: { readonly rows: ReadonlyMap<string, V | InvalidLookupRow>; readonly at: number } | undefined;
   #firstLoad: Promise<ReadonlyMap<string, V | InvalidLookupRow>> | undefined;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** A lookup came since the last read: keep reloading. */
+  #used = false;
 
   constructor(table: LookupTable<V>, options: LoaderOptions) {
     this.#table = table;
@@ -73,11 +75,12 @@ export class LookupLoader<V> {
   }
 
   #fromSnapshot(key: string): Cached<V> | Promise<Cached<V>> {
+    this.#used = true;
     const answer = (snapshot: ReadonlyMap<string, V | InvalidLookupRow>): Cached<V> =>
       cachedOf(snapshot.get(key));
     if (this.#snapshot) {
       this.#metrics?.hits.inc({ table: this.#table.name });
-      return answer(this.#snapshot);
+      return answer(this.#snapshot.rows);
     }
     this.#metrics?.misses.inc({ table: this.#table.name });
     this.#firstLoad ??= this.#reload().finally(() => {
@@ -88,22 +91,42 @@ export class LookupLoader<V> {
     });
   }
 
+  /**
+   * Reads the whole table, then again `reloadEveryMs` after each read ends (never
+   * two at once) while lookups keep coming; idle, it stops and forgets the table,
+   * so a pipeline that stopped leaves no timer behind. A failed read keeps the last
+   * one for up to three periods, then lookups wait for a fresh one (and fail with
+   * the table while it cannot be read).
+   */
   async #reload(): Promise<ReadonlyMap<string, V | InvalidLookupRow>> {
     const started = performance.now();
     try {
-      const all = await (this.#table.all as () => Promise<ReadonlyMap<string, V | InvalidLookupRow>>)();
+      const rows = await (this.#table.all as () => Promise<ReadonlyMap<string, V | InvalidLookupRow>>)();
       this.#loaded((performance.now() - started) / 1000, false);
-      this.#snapshot = all;
-      this.#timer ??= setInterval(() => {
-        // A failed reload keeps the last complete read; the next tick tries again.
-        this.#reload().catch(() => {});
-      }, this.#reloadEveryMs);
-      this.#timer.unref?.();
-      return all;
+      this.#snapshot = { rows, at: Date.now() };
+      return rows;
     } catch (error) {
       this.#loaded((performance.now() - started) / 1000, true);
+      const every = this.#reloadEveryMs as number;
+      if (this.#snapshot && Date.now() - this.#snapshot.at > 3 * every) this.#snapshot = undefined;
       throw error;
+    } finally {
+      this.#scheduleReload();
     }
+  }
+
+  #scheduleReload(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (!this.#used) {
+        this.#snapshot = undefined;
+        return;
+      }
+      this.#used = false;
+      this.#reload().catch(() => {});
+    }, this.#reloadEveryMs);
+    this.#timer.unref?.();
   }
 
   #loaded(seconds: number, failed: boolean): void {
@@ -113,7 +136,7 @@ export class LookupLoader<V> {
 
   /** Stops full-reload mode's timer. */
   close(): void {
-    if (this.#timer) clearInterval(this.#timer);
+    if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 }

@@ -20,7 +20,7 @@ import type {
 export interface WindowOptions<T extends Json, A extends Json, R extends Json> {
   /** The actor's name: its journal. Keep it stable. */
   readonly name: string;
-  /** `tumbling(size)` or `sliding(size, slide)`. */
+  /** `tumbling(size)`, `sliding(size, slide)` or `session(gap)`. */
   readonly window: WindowAssigner;
   readonly aggregate: Aggregate<T, A, R>;
   /**
@@ -51,9 +51,10 @@ const EARLY = 'early';
  * closes the same windows with the same contents. Window state is bounded by
  * the windows that can still change.
  *
- * Event time is the input's (`eventTime` of the record as appended, or the
- * log's time); the watermark is the partition's highest event time less the
- * pipeline's `allowedLatenessMs` (its bound on out-of-orderness).
+ * Event time is the record's as the source reads it (`from(subject, schema,
+ * { eventTime })`), else the time it was appended with or the log's; the
+ * watermark is the partition's highest event time less the pipeline's
+ * `allowedLatenessMs` (its bound on out-of-orderness).
  *
  * @example
  * ```ts
