@@ -14,6 +14,7 @@ export class PgliteDriver implements SqlDriver {
   readonly #ready: Promise<void>;
   readonly #ownsDb: boolean;
   readonly #prepared: PreparedStatements | undefined;
+  #turns: Promise<void> = Promise.resolve();
 
   constructor(db: PGliteInterface, ready: Promise<void>, ownsDb: boolean) {
     this.#db = db;
@@ -26,8 +27,12 @@ export class PgliteDriver implements SqlDriver {
     await this.#ready;
     // PGlite runs statements on this thread and settles them in microtasks: a busy pipeline
     // would chain statement after statement and starve timers (commit intervals, lease
-    // renewals, which then run out) and I/O. One turn of the event loop per statement.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // renewals, which then run out) and I/O. One turn of the event loop per statement: each
+    // waits for the turn after the previous one's (statements asked for together would
+    // otherwise all wake in the same turn and run back to back).
+    const turn = this.#turns.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    this.#turns = turn;
+    await turn;
     if (params !== undefined && this.#prepared) {
       const rows = await this.#prepared.run(text, params);
       if (rows !== undefined) return rows;
