@@ -1,8 +1,9 @@
-import { actor, defineActor, type Flow, from, lookupJoin, MemoryLog, MemoryStore, pipeline } from 'eddy';
+import { actor, defineActor, type Flow, from, lookupJoin, MemoryStore, pipeline } from 'eddy';
 import { sqlLookupTable } from 'eddy/connectors';
 import pg from 'pg';
 import { map } from 'rxjs';
 import { z } from 'zod';
+import { benchInput, committedAll } from './bench-input.ts';
 
 const encoder = new TextEncoder();
 const Product = z.object({ id: z.string(), category: z.string() });
@@ -43,18 +44,10 @@ export async function lookupRun(
   which: Case,
   name: string,
 ) {
-  const log = new MemoryLog();
-  const input = `${name}.in`;
-  await log.ensureTopic({ subject: input, partitions: 4 });
-  const last = new Map<number, number>();
-  for (let i = 0; i < events; i++) {
-    const ack = await log.append(input, {
-      key: `c${i % 1000}`,
-      payload: encoder.encode(`{"p":"p${i % products}"}`),
-      msgId: `${i}`,
-    });
-    last.set(ack.partition, Math.max(last.get(ack.partition) ?? 0, ack.seq));
-  }
+  const { log, input, last } = await benchInput(name, events, (i) => ({
+    key: `c${i % 1000}`,
+    payload: encoder.encode(`{"p":"p${i % products}"}`),
+  }));
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 8 });
   const table = sqlLookupTable({ db: pool, table: 'bench_products', key: 'id', schema: Product });
   const source = from(input, z.object({ p: z.string() }));
@@ -75,9 +68,7 @@ export async function lookupRun(
   );
   const started = performance.now();
   await running.start();
-  while (![...last].every(([p, seq]) => (running.watermarks().get(p) ?? 0) >= seq)) {
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await committedAll(running, last);
   const seconds = (performance.now() - started) / 1000;
   await running.stop();
   await pool.end();

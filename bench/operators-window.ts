@@ -1,6 +1,7 @@
 import type { Store } from 'eddy';
-import { actor, from, MemoryLog, pipeline, tumbling, windowed } from 'eddy';
+import { actor, from, pipeline, tumbling, windowed } from 'eddy';
 import { z } from 'zod';
+import { benchInput, committedAll } from './bench-input.ts';
 
 const encoder = new TextEncoder();
 export const MINUTE = 60_000;
@@ -82,21 +83,10 @@ export async function eddyWindows(
   latenessMs: number,
   name: string,
 ) {
-  const log = new MemoryLog();
-  const input = `${name}.in`;
-  await log.ensureTopic({ subject: input, partitions: 4 });
-  const last = new Map<number, number>();
-  const pending: Promise<unknown>[] = [];
-  for (const [i, e] of events.entries()) {
-    const payload = encoder.encode(`{"v":${e.v}}`);
-    pending.push(
-      log
-        .append(input, { key: e.key, payload, msgId: `${i}`, eventTime: e.eventTime })
-        .then((ack) => last.set(ack.partition, Math.max(last.get(ack.partition) ?? 0, ack.seq))),
-    );
-    if (pending.length >= 10_000) await Promise.all(pending.splice(0));
-  }
-  await Promise.all(pending);
+  const { log, input, last } = await benchInput(name, events.length, (i) => {
+    const e = events[i] as WindowEvent;
+    return { key: e.key, payload: encoder.encode(`{"v":${e.v}}`), eventTime: e.eventTime };
+  });
   const perMinute = windowed({
     name: `${name}.sums`,
     window: tumbling(MINUTE),
@@ -115,9 +105,7 @@ export async function eddyWindows(
   }, 100);
   const started = performance.now();
   await running.start();
-  while (![...last].every(([p, seq]) => (running.watermarks().get(p) ?? 0) >= seq)) {
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await committedAll(running, last);
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   await running.stop();

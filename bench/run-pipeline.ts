@@ -1,6 +1,7 @@
 import type { Flow, Store } from 'eddy';
-import { actor, from, keyBy, MemoryLog, pipeline } from 'eddy';
+import { actor, from, keyBy, pipeline } from 'eddy';
 import { filter, map } from 'rxjs';
+import { benchInput, committedAll } from './bench-input.ts';
 import { countingActor, groupCounter, relayActor } from './counting-actor.ts';
 
 export interface PipelineResult {
@@ -71,21 +72,12 @@ export async function runPipeline(
   if (shape === 'two-actors' && options.events % GROUPS !== 0) {
     throw new RangeError(`two-actors needs a multiple of ${GROUPS} events`);
   }
-  const log = new MemoryLog();
-  const input = `${options.name}.in`;
-  await log.ensureTopic({ subject: input, partitions: options.partitions });
-  const last = new Map<number, number>();
-  const pending: Promise<unknown>[] = [];
-  for (let i = 0; i < options.events; i++) {
-    const payload = encoder.encode(`{"n":${i}}`);
-    pending.push(
-      log
-        .append(input, { key: `k${i % options.keys}`, payload, msgId: `${i}` })
-        .then((ack) => last.set(ack.partition, Math.max(last.get(ack.partition) ?? 0, ack.seq))),
-    );
-    if (pending.length >= 10_000) await Promise.all(pending.splice(0));
-  }
-  await Promise.all(pending);
+  const { log, input, last } = await benchInput(
+    options.name,
+    options.events,
+    (i) => ({ key: `k${i % options.keys}`, payload: encoder.encode(`{"n":${i}}`) }),
+    options.partitions,
+  );
   const running = pipeline(
     {
       name: options.name,
@@ -101,13 +93,9 @@ export async function runPipeline(
   // The group counters hand out one result per group when it has all its records.
   let groupsDone = 0;
   running.subscribe(() => groupsDone++);
-  const done = (): boolean =>
-    shape === 'two-actors'
-      ? groupsDone === GROUPS
-      : [...last].every(([p, seq]) => (running.watermarks().get(p) ?? 0) >= seq);
   const started = performance.now();
   await running.start();
-  while (!done()) await new Promise((r) => setTimeout(r, 5));
+  await committedAll(running, last, shape === 'two-actors' ? () => groupsDone === GROUPS : undefined);
   const seconds = (performance.now() - started) / 1000;
   await running.stop();
   await log.close();
