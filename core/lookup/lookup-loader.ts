@@ -46,6 +46,12 @@ export class LookupLoader<V> {
       this.#loaded(seconds, failed),
     );
     this.#reloadEveryMs = options.reloadEveryMs;
+    if (
+      options.reloadEveryMs !== undefined &&
+      !(Number.isFinite(options.reloadEveryMs) && options.reloadEveryMs > 0)
+    ) {
+      throw new RangeError(`reloadEveryMs must be a positive number of ms, got ${options.reloadEveryMs}`);
+    }
     if (options.reloadEveryMs !== undefined && !table.all) {
       throw new TypeError(
         `table "${table.name}" cannot be read whole (it has no all()): leave out reloadEveryMs`,

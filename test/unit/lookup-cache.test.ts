@@ -29,3 +29,16 @@ describe('LookupCache', () => {
     expect(() => new LookupCache({ maxEntries: -1, ttlMs: 1, missingTtlMs: 1 })).toThrow(/maxEntries/);
   });
 });
+
+describe('lookupJoin options', () => {
+  it('refuses a reload period that is not a positive number, and reload mode on a table that cannot be read whole', async () => {
+    const { lookupJoin } = await import('../../core/lookup/lookup-join.ts');
+    const table = { name: 't', getMany: async () => new Map<string, number>() };
+    const select = (r: unknown) => r;
+    expect(() => lookupJoin(table, { key: String, select, reloadEveryMs: 0 })).toThrow(/reloadEveryMs/);
+    expect(() => lookupJoin(table, { key: String, select, reloadEveryMs: Number.NaN })).toThrow(
+      /reloadEveryMs/,
+    );
+    expect(() => lookupJoin(table, { key: String, select, reloadEveryMs: 1_000 })).toThrow(/no all\(\)/);
+  });
+});
