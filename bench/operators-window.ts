@@ -1,5 +1,5 @@
 import type { Store } from 'eddy';
-import { actor, from, pipeline, tumbling, windowed } from 'eddy';
+import { actor, from, partitionOf, pipeline, tumbling, type WindowState, windowed } from 'eddy';
 import { z } from 'zod';
 import { benchInput, committedAll } from './bench-input.ts';
 
@@ -110,11 +110,26 @@ export async function eddyWindows(
   clearInterval(sampler);
   await running.stop();
   await log.close();
+  // Window state is bounded by the windows that can still change: count what the keys keep.
+  const keys = [...new Set(events.map((e) => e.key))];
+  let open = 0;
+  let mostPerKey = 0;
+  for (const key of keys) {
+    const record = await store.load(perMinute.name, key, name, partitionOf(key, 4));
+    let state = (record.snapshot?.state as WindowState | undefined) ?? perMinute.initial(key);
+    for (const e of record.events)
+      if (!e.type.startsWith('$')) state = perMinute.evolve(state, e.data as never);
+    const n = Object.keys(state.open).length;
+    open += n;
+    mostPerKey = Math.max(mostPerKey, n);
+  }
   return {
     events: events.length,
     seconds: Number(seconds.toFixed(3)),
     eventsPerSec: Math.round(events.length / seconds),
     windowResults: results,
+    openWindowsAtEnd: open,
+    mostOpenWindowsPerKey: mostPerKey,
     peakHeapMiB: Math.round(peakHeap / 2 ** 20),
   };
 }
