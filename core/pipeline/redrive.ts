@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Envelope } from '../envelope.ts';
 import { PartitionOutOfRangeError } from '../errors/partition-out-of-range-error.ts';
+import { RecordRefusedError } from '../errors/record-refused-error.ts';
 import { TopicNotFoundError } from '../errors/topic-not-found-error.ts';
 import { RESERVED_HEADER } from '../log/append-rules.ts';
-import type { Log } from '../log/log.ts';
+import type { AppendAck, Log } from '../log/log.ts';
 import { deadLetterSchema, type ReadDeadLetter } from './dead-letter-schema.ts';
 
 /** A record about to go back into a pipeline: what `fix` may change. */
@@ -96,16 +97,25 @@ export async function redriveDeadLetters(log: Log, options: RedriveOptions): Pro
         skip(`its key was not valid (${letter.key}); give it one in fix`);
         continue;
       }
-      const ack = await log.append(record.subject, {
-        key: record.key,
-        payload: record.payload,
-        eventTime: record.eventTime,
-        msgId: `redrive/${options.deadLetter}/${partition}/${env.seq}`,
-        headers: {
-          ...userHeaders(record.headers),
-          [REDRIVEN_FROM_HEADER]: `${options.deadLetter}/${partition}/${env.seq}`,
-        },
-      });
+      let ack: AppendAck;
+      try {
+        ack = await log.append(record.subject, {
+          key: record.key,
+          payload: record.payload,
+          // A letter that could not keep the time holds 0: the log's time then.
+          ...(record.eventTime > 0 ? { eventTime: record.eventTime } : {}),
+          msgId: `redrive/${options.deadLetter}/${partition}/${env.seq}`,
+          headers: {
+            ...userHeaders(record.headers),
+            [REDRIVEN_FROM_HEADER]: `${options.deadLetter}/${partition}/${env.seq}`,
+          },
+        });
+      } catch (error) {
+        // One record the log refuses (a key or payload `fix` made) is skipped; the log's own trouble is not.
+        if (!(error instanceof RecordRefusedError)) throw error;
+        skip(`the log refuses it: ${error.message}`);
+        continue;
+      }
       if (ack.duplicate) duplicates++;
       else redriven++;
     }

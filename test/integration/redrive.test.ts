@@ -156,6 +156,10 @@ describe.each(Object.keys(kinds) as (keyof typeof kinds)[])('redriveDeadLetters 
         expect.stringMatching(/^not a dead letter: /),
       ]),
     );
+    // A fix that makes a record the log refuses (an empty key) skips that record, and the rest go on.
+    const refused = await redriveDeadLetters(log, { deadLetter, fix: (r) => ({ ...fix(r), key: '' }) });
+    expect(refused).toMatchObject({ read: 5, redriven: 0, duplicates: 0 });
+    expect(refused.skipped.filter((s) => s.reason.startsWith('the log refuses it: '))).toHaveLength(3);
     await running.stop();
   }, 60_000);
 });
