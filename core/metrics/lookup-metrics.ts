@@ -1,4 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { perRegistry } from './per-registry.ts';
 
 /**
  * The Prometheus metrics of `lookupJoin`, registered once per registry (a
@@ -39,14 +40,6 @@ export class LookupMetrics {
     });
   }
 
-  static of(registry: Registry): LookupMetrics {
-    let metrics = byRegistry.get(registry);
-    if (!metrics) {
-      metrics = new LookupMetrics(registry);
-      byRegistry.set(registry, metrics);
-    }
-    return metrics;
-  }
+  /** The metrics registered on `registry`, made the first time. */
+  static readonly of = perRegistry((registry) => new LookupMetrics(registry));
 }
-
-const byRegistry = new WeakMap<Registry, LookupMetrics>();

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { perRegistry } from './per-registry.ts';
 
 const LABELS = ['stage', 'partition'] as const;
 
@@ -111,14 +112,6 @@ export class StageMetrics {
   }
 
   /** The metrics of `registry`, created on first use. */
-  static of(registry: Registry): StageMetrics {
-    let metrics = byRegistry.get(registry);
-    if (!metrics) {
-      metrics = new StageMetrics(registry);
-      byRegistry.set(registry, metrics);
-    }
-    return metrics;
-  }
+  /** The metrics registered on `registry`, made the first time. */
+  static readonly of = perRegistry((registry) => new StageMetrics(registry));
 }
-
-const byRegistry = new WeakMap<Registry, StageMetrics>();
