@@ -21,6 +21,12 @@ export interface Envelope<P = unknown> {
   /** Set on outputs of eddy stages: which partition of which stage sent it, and its sequence there. */
   readonly origin?: Origin;
   /**
+   * Set on eddy's watermark control records (a partition telling the
+   * partitions downstream how far its event time got): eddy pipelines take
+   * them in and never hand them to a step; other readers should skip them.
+   */
+  readonly control?: 'watermark';
+  /**
    * Set when the log could not read the record's key as its producer meant it
    * (a producer outside eddy sent no key header, or one that is not UTF-8):
    * `key` is then a stand-in, and a stage dead-letters the record.

@@ -12,6 +12,8 @@ export const EVENT_TIME_HEADER = 'Eddy-Event-Time';
 /** An eddy stage's output: the sending stage and partition, and the output's sequence (see `Envelope.origin`). */
 export const ORIGIN_HEADER = 'Eddy-Origin';
 export const ORIGIN_SEQ_HEADER = 'Eddy-Origin-Seq';
+/** An eddy watermark control record (see `Envelope.control`). */
+export const CONTROL_HEADER = 'Eddy-Control';
 /** JetStream's deduplication header. */
 export const MSG_ID_HEADER = 'Nats-Msg-Id';
 
@@ -49,6 +51,7 @@ function headerEntries(record: RecordHead, now: number): [string, string][] {
   if (record.origin) {
     entries.push([ORIGIN_HEADER, record.origin.id], [ORIGIN_SEQ_HEADER, String(record.origin.seq)]);
   }
+  if (record.control) entries.push([CONTROL_HEADER, record.control]);
   return entries;
 }
 
@@ -62,6 +65,7 @@ export function toEnvelope(subject: string, partition: number, msg: JsMsg): Enve
   let encoding = '';
   let originId = '';
   let originSeq = Number.NaN;
+  let control = false;
   const { values, malformed } = headerValues(msg);
   for (const [name, value] of values) {
     if (name === KEY_HEADER) key = value;
@@ -70,6 +74,7 @@ export function toEnvelope(subject: string, partition: number, msg: JsMsg): Enve
     else if (name === MSG_ID_HEADER) id = value === '' ? id : value;
     else if (name === EVENT_TIME_HEADER) time = Number(value || Number.NaN);
     else if (name === KEY_ENCODING_HEADER) encoding = value;
+    else if (name === CONTROL_HEADER) control = value === 'watermark';
     else if (!RESERVED_HEADER.test(name)) user[name] = value;
   }
   if (encoding === 'uri' && key !== undefined) key = decodeKey(key);
@@ -96,6 +101,7 @@ export function toEnvelope(subject: string, partition: number, msg: JsMsg): Enve
     headers: user,
     partition,
     ...(origin ? { origin } : {}),
+    ...(control ? { control: 'watermark' as const } : {}),
     ...(keyProblem !== undefined ? { keyProblem } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { hasDefect } from '../defects.ts';
 import type { Origin } from '../envelope.ts';
 import type { Delivery } from '../log/log.ts';
 import { partitionOf } from '../log/partition-of.ts';
-import type { Unit } from '../runtime/unit.ts';
+import type { OutputDraft, Unit } from '../runtime/unit.ts';
 import type {
   CommitBatch,
   JournalEvent,
@@ -14,6 +14,17 @@ import type {
 } from '../store/store.ts';
 import { AppliedOrigins } from './applied-origins.ts';
 import { OriginSequencer } from './origin-sequencer.ts';
+import { MARKS_FIELD, type UpstreamMarks } from './upstream-marks.ts';
+
+/** What a batch says about event time besides its units: see `Committer`. */
+export interface BatchControl {
+  /** Watermark control records to publish after the units' outputs. */
+  readonly drafts: readonly OutputDraft[];
+  /** The upstream marks as of the watermark, kept with the applied origins when they changed. */
+  readonly marks: UpstreamMarks | undefined;
+}
+
+const NO_CONTROL: BatchControl = { drafts: [], marks: undefined };
 
 /** Numbers outputs per destination partition; without it (or for other subjects) outputs carry no origin. */
 export interface OriginNumbering {
@@ -76,7 +87,13 @@ export class CommitBuffer {
     this.#units.push(unit);
   }
 
-  take(epoch: number, keepSnapshots: number, watermark: number, eventTimeWatermark: number): TakenBatch {
+  take(
+    epoch: number,
+    keepSnapshots: number,
+    watermark: number,
+    eventTimeWatermark: number,
+    control: BatchControl = NO_CONTROL,
+  ): TakenBatch {
     const units = this.#units;
     this.#units = [];
     const events: JournalEvent[] = [];
@@ -92,15 +109,7 @@ export class CommitBuffer {
       unitsByKey.set(unit.key, (unitsByKey.get(unit.key) ?? 0) + 1);
       for (const e of unit.events) events.push(e);
       for (const s of unit.snapshots) snapshots.push(s);
-      for (const o of unit.outputs) {
-        outbox.push({
-          ...o,
-          stage: this.#stage,
-          partition: this.#partition,
-          position: this.#nextPosition++,
-          originSeq: this.#originSeq(o.subject, o.key),
-        });
-      }
+      for (const o of unit.outputs) outbox.push(this.#row(o));
       for (const d of unit.deliveries) deliveries.push(d);
       // A restart re-reads from the watermark, so a key's progress matters only above it: a key
       // that ran ahead of a slow one. Most inputs are below it by their commit; they write no row.
@@ -115,6 +124,8 @@ export class CommitBuffer {
       for (const t of unit.timersDeleted) timers.set(timerId(t), { ...t, deleted: true });
       for (const t of unit.timersSet) timers.set(timerId(t), t);
     }
+    // After the outputs: a receiver takes the records before the clock they were sent under.
+    for (const o of control.drafts) outbox.push(this.#row(o));
     const timersSet: TimerRow[] = [];
     const timersDeleted: { actor: string; key: string; name: string }[] = [];
     for (const t of timers.values()) {
@@ -137,7 +148,7 @@ export class CommitBuffer {
         timersDeleted,
         watermark,
         eventTimeWatermark,
-        ...(this.#applied.changed ? { appliedOrigins: this.#applied.toJson() } : {}),
+        ...this.#appliedOrigins(control.marks),
         ...(this.#sequencer.changed && !hasDefect('forget-origin-sequences')
           ? { originSequences: this.#sequencer.toJson() }
           : {}),
@@ -146,6 +157,23 @@ export class CommitBuffer {
       deliveries,
       unitsByKey,
       results,
+    };
+  }
+
+  /** The applied origins, with the upstream marks beside them, when either changed. */
+  #appliedOrigins(marks: UpstreamMarks | undefined): { appliedOrigins?: Json } {
+    if (!this.#applied.changed && !marks?.changed) return {};
+    const applied = this.#applied.toJson() as Record<string, Json>;
+    return { appliedOrigins: marks ? { ...applied, [MARKS_FIELD]: marks.toJson() } : applied };
+  }
+
+  #row(o: OutputDraft): OutboxRow {
+    return {
+      ...o,
+      stage: this.#stage,
+      partition: this.#partition,
+      position: this.#nextPosition++,
+      originSeq: this.#originSeq(o.subject, o.key),
     };
   }
 }

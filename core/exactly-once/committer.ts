@@ -4,8 +4,11 @@ import type { Delivery } from '../log/log.ts';
 import type { Logger } from '../logger.ts';
 import type { Unit } from '../runtime/unit.ts';
 import type { PartitionClaim, Store } from '../store/store.ts';
+import { Announcer, type AnnouncerOptions } from './announcer.ts';
 import { CommitBuffer, type OriginNumbering, type TakenBatch } from './commit-buffer.ts';
 import { InProgressSignals } from './in-progress-signals.ts';
+import type { UpstreamMarks } from './upstream-marks.ts';
+import type { ControlUpdate } from './watermark-control.ts';
 import { WatermarkTracker } from './watermark-tracker.ts';
 
 export interface CommitterOptions {
@@ -22,6 +25,10 @@ export interface CommitterOptions {
   readonly keepSnapshots: number;
   readonly ackWaitMs: number;
   readonly logger: Logger;
+  /** Announces the partition's event time to the subjects downstream (see `Announcer`). */
+  readonly announce?: AnnouncerOptions;
+  /** The upstream marks as committed, for a partition whose clock is theirs (see `UpstreamMarks`). */
+  readonly marks?: UpstreamMarks;
 }
 
 export interface CommitterHooks {
@@ -56,12 +63,15 @@ export class Committer {
   #committing: Promise<void> | undefined;
   #flushWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   #stopped = false;
+  #draining = false;
+  readonly #announcer: Announcer | undefined;
 
   constructor(options: CommitterOptions, hooks: CommitterHooks) {
     this.#o = options;
     this.#hooks = hooks;
     const { claim } = options;
-    this.#tracker = new WatermarkTracker(claim.watermark, claim.eventTimeWatermark);
+    this.#tracker = new WatermarkTracker(claim.watermark, claim.eventTimeWatermark, options.marks);
+    this.#announcer = options.announce && new Announcer(options.announce, () => this.#schedule());
     this.#committed = claim.watermark;
     this.#buffer = new CommitBuffer(options.stage, claim.partition, options.firstPosition, {
       ...options.numbering,
@@ -80,12 +90,22 @@ export class Committer {
    * Takes a delivery in: true when it is new (its seq is now in flight), false
    * when its seq was seen already (a redelivery; see `redelivered`).
    */
-  receive(delivery: Delivery, eventTime = delivery.envelope.eventTime): boolean {
+  receive(delivery: Delivery, eventTime = delivery.envelope.eventTime, update?: ControlUpdate): boolean {
     this.#signals.hold(delivery);
     const env = delivery.envelope;
     if (env.seq <= this.#tracker.maxSeen) return false;
-    this.#tracker.arrive(env.seq, eventTime);
+    this.#tracker.arrive(env.seq, eventTime, update);
     return true;
+  }
+
+  /** The partition has had no input for a while: the next commit tells the subjects downstream. */
+  idle(): void {
+    this.#announcer?.idle();
+  }
+
+  /** Input came again after `idle`: what is owed is its clock, once it moves. */
+  active(): void {
+    this.#announcer?.active();
   }
 
   /** A redelivery is acknowledged once a commit covers its seq: it was applied, or will be. */
@@ -152,6 +172,8 @@ export class Committer {
 
   /** Commits whatever is left, then stops. */
   async drain(): Promise<void> {
+    // The last clock goes out whatever the interval: the next owner may be a while.
+    this.#draining = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     while (!this.#stopped && (this.#buffer.size > 0 || this.#committing || this.#pending())) {
@@ -159,6 +181,7 @@ export class Committer {
     }
     // Held until now: a drain can wait on slow work longer than the ack wait.
     this.#signals.stop();
+    this.#announcer?.stop();
   }
 
   /** Stops at once, as a crash would: nothing more is committed or acknowledged. */
@@ -167,13 +190,17 @@ export class Committer {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#signals.stop();
+    this.#announcer?.stop();
     for (const w of this.#flushWaiters) w.reject(new Error('runtime aborted'));
     this.#flushWaiters = [];
   }
 
   /** The watermark moved past what is committed: a commit would move it, even with nothing buffered. */
   #pending(): boolean {
-    return this.#tracker.watermark > this.#committed;
+    return (
+      this.#tracker.watermark > this.#committed ||
+      (this.#announcer?.due(this.#tracker.eventTimeWatermark, this.#draining) ?? false)
+    );
   }
 
   #schedule(): void {
@@ -187,6 +214,8 @@ export class Committer {
         this.#timer = undefined;
         void this.#commitNow();
       }, this.#o.commitIntervalMs);
+    } else {
+      this.#announcer?.later(this.#tracker.eventTimeWatermark);
     }
   }
 
@@ -211,11 +240,17 @@ export class Committer {
   async #commitOnce(): Promise<void> {
     const waiters = this.#flushWaiters;
     this.#flushWaiters = [];
+    const mark = this.#tracker.eventTimeWatermark;
+    const announcer = this.#announcer;
     const taken = this.#buffer.take(
       this.#o.claim.epoch,
       this.#o.keepSnapshots,
       this.#tracker.watermark,
-      this.#tracker.eventTimeWatermark,
+      mark,
+      {
+        drafts: announcer?.due(mark, this.#draining) ? announcer.take(mark) : [],
+        marks: this.#tracker.marks,
+      },
     );
     try {
       await this.#o.store.commit(taken.batch);

@@ -2,6 +2,7 @@ import { RecordRefusedError } from '../errors/record-refused-error.ts';
 import type { AppendRecord, Log } from '../log/log.ts';
 import { deadLetterDrafts } from '../runtime/dead-letter.ts';
 import type { OutboxRow } from '../store/store.ts';
+import { CONTROL_ROW_HEADER } from './watermark-control.ts';
 
 const encoder = new TextEncoder();
 
@@ -58,7 +59,7 @@ export async function publishRow(
 
 /** The record a row is published as. */
 export function appendRecord(row: OutboxRow): AppendRecord {
-  return {
+  const base = {
     key: row.key,
     payload: encoder.encode(JSON.stringify(row.payload)),
     msgId: row.msgId,
@@ -66,4 +67,8 @@ export function appendRecord(row: OutboxRow): AppendRecord {
     eventTime: row.eventTime,
     ...(row.originSeq > 0 ? { origin: { id: `${row.stage}/${row.partition}`, seq: row.originSeq } } : {}),
   };
+  if (row.headers[CONTROL_ROW_HEADER] === undefined) return base;
+  // The row's marker becomes the record's control field: the log carries it as its own.
+  const { [CONTROL_ROW_HEADER]: _marker, ...headers } = row.headers;
+  return { ...base, headers, control: 'watermark' };
 }

@@ -1,13 +1,20 @@
+import type { UpstreamMarks } from './upstream-marks.ts';
+import type { ControlUpdate } from './watermark-control.ts';
+
 interface Arrival {
   readonly seq: number;
   readonly eventTime: number;
+  /** A watermark control record's news, for the upstream marks as committed. */
+  readonly update: ControlUpdate | undefined;
   pending: number;
 }
 
 /**
  * Tracks which inputs of a partition are done, to compute the watermark: the
  * highest seq at or below which every input that arrived is done. Inputs arrive
- * in seq order but finish in any order (keys run in parallel).
+ * in seq order but finish in any order (keys run in parallel). With `marks`,
+ * it keeps the upstream marks as of the watermark too: what a restart from it
+ * must start with.
  */
 export class WatermarkTracker {
   #queue: Arrival[] = [];
@@ -16,8 +23,10 @@ export class WatermarkTracker {
   #watermark: number;
   #eventTimeWatermark: number;
   #maxSeen: number;
+  readonly #marks: UpstreamMarks | undefined;
 
-  constructor(watermark: number, eventTimeWatermark: number) {
+  constructor(watermark: number, eventTimeWatermark: number, marks?: UpstreamMarks) {
+    this.#marks = marks;
     this.#watermark = watermark;
     this.#eventTimeWatermark = eventTimeWatermark;
     this.#maxSeen = watermark;
@@ -32,6 +41,11 @@ export class WatermarkTracker {
     return this.#eventTimeWatermark;
   }
 
+  /** The upstream marks as of the watermark (for a partition that reads upstream eddy partitions). */
+  get marks(): UpstreamMarks | undefined {
+    return this.#marks;
+  }
+
   /** Highest seq that ever arrived; anything at or below it is a redelivery. */
   get maxSeen(): number {
     return this.#maxSeen;
@@ -42,10 +56,10 @@ export class WatermarkTracker {
   }
 
   /** Registers a new input with one pending task. Seqs must increase. */
-  arrive(seq: number, eventTime: number): void {
+  arrive(seq: number, eventTime: number, update?: ControlUpdate): void {
     if (seq <= this.#maxSeen) throw new RangeError(`seq ${seq} arrived after ${this.#maxSeen}`);
     this.#maxSeen = seq;
-    const arrival = { seq, eventTime, pending: 1 };
+    const arrival = { seq, eventTime, update, pending: 1 };
     this.#queue.push(arrival);
     this.#bySeq.set(seq, arrival);
   }
@@ -67,6 +81,7 @@ export class WatermarkTracker {
       if (!first || first.pending > 0) break;
       this.#watermark = first.seq;
       if (first.eventTime > this.#eventTimeWatermark) this.#eventTimeWatermark = first.eventTime;
+      if (first.update) this.#marks?.apply(first.update);
       this.#head++;
     }
     if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {

@@ -20,6 +20,8 @@ export interface AppendRecord {
   readonly partition?: number;
   /** Carried to the envelope (see `Envelope.origin`). */
   readonly origin?: Origin;
+  /** Carried to the envelope (see `Envelope.control`). */
+  readonly control?: 'watermark';
 }
 
 /**

@@ -139,6 +139,7 @@ export class MemoryLog implements Log {
       headers: record.headers === undefined ? NO_HEADERS : { ...record.headers },
       partition,
       ...(record.origin ? { origin: { id: record.origin.id, seq: record.origin.seq } } : {}),
+      ...(record.control ? { control: record.control } : {}),
     });
     return { partition, seq, duplicate: false };
   }

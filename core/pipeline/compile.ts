@@ -33,6 +33,7 @@ export function compileFlow(name: string, flow: Flow<unknown>): CompiledFlow {
   let steps: ProgramStep[] = [];
   let actors: AnyActor[] = [];
   let outputs: string[] = [];
+  let announceTo: string[] = [];
   const eventTime = flow.source.eventTime as Program['eventTime'];
   const close = (end: Program['end']): void => {
     parts.push({
@@ -45,6 +46,9 @@ export function compileFlow(name: string, flow: Flow<unknown>): CompiledFlow {
         end,
         // The source's event time; after a hop, records carry theirs in the envelope.
         ...(parts.length === 0 && eventTime ? { eventTime } : {}),
+        // After a hop, the clock is the minimum of the clocks the part before announces.
+        ...(parts.length > 0 || flow.source.watermarks === 'upstream' ? { clock: 'upstream' as const } : {}),
+        ...(announceTo.length > 0 ? { announceTo } : {}),
       },
       outputs,
     });
@@ -73,11 +77,13 @@ export function compileFlow(name: string, flow: Flow<unknown>): CompiledFlow {
       assertTopicSubject(spec.subject);
       steps.push({ kind: 'sink', subject: spec.subject });
       if (!outputs.includes(spec.subject)) outputs.push(spec.subject);
+      if (spec.watermarks && !announceTo.includes(spec.subject)) announceTo.push(spec.subject);
     } else {
       const hop = `${name}.keyby-${parts.length + 1}`;
       assertTopicSubject(hop);
       steps.push({ kind: 'hop', subject: hop, keyOf: spec.keyOf });
       outputs.push(hop);
+      announceTo.push(hop);
       close('drop');
       input = hop;
       // The hop carries what the part before produced: checked already, any JSON now.
@@ -85,6 +91,7 @@ export function compileFlow(name: string, flow: Flow<unknown>): CompiledFlow {
       steps = [];
       actors = [];
       outputs = [];
+      announceTo = [];
     }
   }
   const last = steps.at(-1);

@@ -51,6 +51,23 @@ export interface PipelineConfig {
   /** How often processing-time timers are checked. Default 100 ms. */
   readonly timerTickMs?: number;
   /**
+   * How often (at most) a partition tells the partitions after a keyBy (and
+   * `to(subject, { watermarks: true })` subjects) how far its event time got,
+   * once it moved. Windows after a keyBy close on the minimum of what the
+   * partitions before it said. Default 200 ms.
+   */
+  readonly watermarkIntervalMs?: number;
+  /**
+   * A partition with no input this long says so downstream, and the
+   * partitions after a keyBy stop waiting for its event time (Flink's
+   * idleness): without it, one silent input partition holds every window
+   * after a keyBy. The moment it is said depends on the wall clock, so two
+   * runs can differ in which records come late; once said it is a record of
+   * the hop, and a replay sees it where it was. `false` never says it.
+   * Default 10 000 ms.
+   */
+  readonly idleTimeoutMs?: number | false;
+  /**
    * Wait before restarting a partition that failed on its infrastructure (a
    * lost connection, a server down, a failed commit); it doubles with each
    * failure until the partition commits again, up to `maxRestartDelayMs`,
@@ -87,6 +104,8 @@ export interface ResolvedConfig {
   readonly ackWaitMs: number | undefined;
   readonly allowedLatenessMs: number;
   readonly timerTickMs: number;
+  readonly watermarkIntervalMs: number;
+  readonly idleTimeoutMs: number | undefined;
   readonly restartDelayMs: number;
   readonly maxRestartDelayMs: number;
   readonly outputPartitions: number | undefined;
@@ -112,6 +131,8 @@ export function resolveConfig(config: PipelineConfig): ResolvedConfig {
     ackWaitMs: config.ackWaitMs,
     allowedLatenessMs: config.allowedLatenessMs ?? 0,
     timerTickMs: config.timerTickMs ?? 100,
+    watermarkIntervalMs: config.watermarkIntervalMs ?? 200,
+    idleTimeoutMs: config.idleTimeoutMs === false ? undefined : (config.idleTimeoutMs ?? 10_000),
     restartDelayMs: config.restartDelayMs ?? 500,
     maxRestartDelayMs: config.maxRestartDelayMs ?? 30_000,
     outputPartitions: config.outputPartitions,

@@ -121,4 +121,22 @@ export interface SourceOptions<T> {
    * ```
    */
   readonly eventTime?: (record: T) => number;
+  /**
+   * Where the partitions' event clock (their watermark, before the allowed
+   * lateness) comes from. `records` (default): the highest event time of the
+   * partition's records. `upstream`: the subject is written by another eddy
+   * pipeline's `to(subject, { watermarks: true })`; the clock is the minimum
+   * over that pipeline's partitions of how far each got, skipping those it
+   * announced idle, so windows here close on the upstream's event time even
+   * where the records reaching one partition come from many. Until every
+   * upstream partition has spoken, the clock waits. Set this pipeline's
+   * `allowedLatenessMs` at least the upstream's, or the upstream's window
+   * results can arrive late here.
+   *
+   * @example
+   * ```ts
+   * from('scores', Score, { watermarks: 'upstream' });
+   * ```
+   */
+  readonly watermarks?: 'records' | 'upstream';
 }

@@ -56,6 +56,7 @@ export class PartRunner {
   #keeper: LeaseKeeper | undefined;
   #stopping = false;
   #outputPartitions = 1;
+  #inputPartitions = 1;
 
   constructor(config: ResolvedConfig, spec: PartSpec) {
     this.#c = config;
@@ -86,6 +87,7 @@ export class PartRunner {
       await log.ensureTopic({ subject, partitions: outputPartitions });
     }
     this.#outputPartitions = outputPartitions;
+    this.#inputPartitions = inputPartitions;
     for (const p of fixed ?? []) {
       if (!Number.isInteger(p) || p < 0 || p >= inputPartitions) {
         throw new RangeError(`partition ${p} does not exist: "${input}" has ${inputPartitions} partitions`);
@@ -207,6 +209,9 @@ export class PartRunner {
         maxActiveKeys: c.maxActiveKeys,
         allowedLatenessMs: c.allowedLatenessMs,
         timerTickMs: c.timerTickMs,
+        inputPartitions: this.#inputPartitions,
+        watermarkIntervalMs: c.watermarkIntervalMs,
+        ...(c.idleTimeoutMs !== undefined ? { idleTimeoutMs: c.idleTimeoutMs } : {}),
         clock: c.clock,
         logger: c.logger,
         ...(c.ackWaitMs !== undefined ? { ackWaitMs: c.ackWaitMs } : {}),

@@ -9,7 +9,7 @@ export const STEP = Symbol('eddy.pipeline-step');
 /** What a pipeline step stands for; the pipeline compiles its chain from these. */
 export type StepSpec =
   | { readonly kind: 'actor'; readonly actor: AnyActor }
-  | { readonly kind: 'to'; readonly subject: string }
+  | { readonly kind: 'to'; readonly subject: string; readonly watermarks: boolean }
   | { readonly kind: 'keyBy'; readonly keyOf: (value: unknown) => string };
 
 type Step<In, Out> = OperatorFunction<In, Out> & { readonly [STEP]: StepSpec };
@@ -48,13 +48,24 @@ export function actor<S extends Json, I, E extends ActorEvent, O extends Json>(
  * Publishes every record to `subject` (through the outbox: exactly once, in
  * the commit of the input it came from) and passes it on, so a pipeline can
  * publish to several subjects. The subject's topic is created with the
- * pipeline's output partitions.
+ * pipeline's output partitions. With `watermarks: true`, the subject's
+ * partitions are also told how far this part's event time got (watermark
+ * control records, which eddy pipelines take in and never hand to a step;
+ * other consumers should skip records with the `eddy-control` header), so a
+ * pipeline reading it with `from(subject, schema, { watermarks: 'upstream' })`
+ * closes its windows on this one's event time.
  *
  * @example
  * from('reviews').pipe(actor(scorer), to('scores'), filter((s) => s.score < 2), to('alerts'));
  */
-export function to<T>(subject: string): OperatorFunction<T, T> {
-  return step<T, T>({ kind: 'to', subject }, `to(${subject})`);
+export function to<T>(subject: string, options: SinkOptions = {}): OperatorFunction<T, T> {
+  return step<T, T>({ kind: 'to', subject, watermarks: options.watermarks ?? false }, `to(${subject})`);
+}
+
+/** How `to` publishes. */
+export interface SinkOptions {
+  /** Announce this part's event time to the subject's partitions. Default false. */
+  readonly watermarks?: boolean;
 }
 
 /**

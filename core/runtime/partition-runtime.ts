@@ -3,6 +3,8 @@ import { hasDefect } from '../defects.ts';
 import { FencedError } from '../errors/fenced-error.ts';
 import { AppliedOrigins } from '../exactly-once/applied-origins.ts';
 import { Committer } from '../exactly-once/committer.ts';
+import { UpstreamMarks } from '../exactly-once/upstream-marks.ts';
+import { isControl, readControl } from '../exactly-once/watermark-control.ts';
 import type { Delivery } from '../log/log.ts';
 import { keyProblem } from '../log/record-key.ts';
 import { type Logger, silentLogger } from '../logger.ts';
@@ -10,6 +12,7 @@ import type { PartResult } from '../operators/partition-event.ts';
 import type { OutboxRow, PartitionClaim, TimerRow } from '../store/store.ts';
 import { shown } from '../text.ts';
 import { INVALID_KEY } from './dead-letter.ts';
+import { IdleWatch } from './idle-watch.ts';
 import { KeyScheduler } from './key-scheduler.ts';
 import type { KeySlot } from './key-slot.ts';
 import type { Program } from './program.ts';
@@ -18,6 +21,7 @@ import type { RuntimeOptions } from './runtime-options.ts';
 import { seqOf, timerSerialOf } from './task.ts';
 import { TaskRunner } from './task-runner.ts';
 import { TimerScheduler } from './timer-scheduler.ts';
+import { controlUnit } from './unit.ts';
 
 export interface RuntimeHooks {
   /** A commit is done: the outbox rows it wrote (publish order), its results and the watermark. */
@@ -58,6 +62,11 @@ export class PartitionRuntime {
   readonly #committer: Committer;
   readonly #keys: KeyScheduler;
   readonly #timers: TimerScheduler;
+  /** Origins of inputs applied, committed or in flight (shared with the task runner). */
+  readonly #taken: AppliedOrigins;
+  /** The upstream partitions' clocks, when the event clock is theirs (`Program.clock`). */
+  readonly #marks: UpstreamMarks | undefined;
+  readonly #idle: IdleWatch | undefined;
   #stopped = false;
   /** Aborted when the runtime stops at once: per-record work still in flight is cancelled. */
   readonly #abort = new AbortController();
@@ -70,6 +79,24 @@ export class PartitionRuntime {
     this.#hooks = hooks;
     this.#claim = claim;
     this.#log = options.logger ?? silentLogger;
+    const upstream = program.clock === 'upstream';
+    const marks = (): UpstreamMarks => UpstreamMarks.fromJson(claim.appliedOrigins, claim.eventTimeWatermark);
+    this.#marks = upstream ? marks() : undefined;
+    const announceTo = program.announceTo ?? [];
+    const announce =
+      announceTo.length === 0
+        ? undefined
+        : {
+            target: {
+              stage: options.stage,
+              partition: claim.partition,
+              partitions: options.inputPartitions ?? 1,
+              subjects: announceTo,
+              partitionsOf: options.outputPartitions ?? (() => undefined),
+            },
+            intervalMs: options.watermarkIntervalMs ?? 200,
+            from: claim.eventTimeWatermark,
+          };
     this.#committer = new Committer(
       {
         store: options.store,
@@ -83,6 +110,9 @@ export class PartitionRuntime {
         keepSnapshots: Math.max(1, ...program.actors.map((def) => def.snapshot?.keep ?? 1)),
         ackWaitMs: options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS,
         logger: this.#log,
+        ...(announce ? { announce } : {}),
+        // A second copy: the committer's follows the watermark, this runtime's the arrivals.
+        ...(upstream ? { marks: marks() } : {}),
       },
       {
         committed: (taken, watermark) => {
@@ -111,6 +141,7 @@ export class PartitionRuntime {
         hold: (seq) => this.#committer.hold(seq),
       },
     );
+    this.#taken = AppliedOrigins.fromJson(claim.appliedOrigins);
     const runner = new TaskRunner(
       program,
       options,
@@ -118,7 +149,7 @@ export class PartitionRuntime {
       {
         committer: this.#committer,
         timers: this.#timers,
-        taken: AppliedOrigins.fromJson(claim.appliedOrigins),
+        taken: this.#taken,
         finished: () => this.#keys.finished(),
         stopped: () => this.#failed,
         signal: this.#abort.signal,
@@ -141,6 +172,14 @@ export class PartitionRuntime {
     });
     // Timers that came due while nobody owned the partition fire first.
     this.#timers.start();
+    const idleMs = options.idleTimeoutMs;
+    this.#idle =
+      announce && idleMs !== undefined
+        ? new IdleWatch(idleMs, {
+            idle: () => this.#committer.idle(),
+            active: () => this.#committer.active(),
+          })
+        : undefined;
   }
 
   get partition(): number {
@@ -159,15 +198,42 @@ export class PartitionRuntime {
   /** Hands one delivery to the runtime; never throws. */
   push(delivery: Delivery): void {
     if (this.#stopped) return;
+    this.#idle?.touched();
+    if (isControl(delivery.envelope)) {
+      this.#control(delivery);
+      return;
+    }
     const read = this.#eventTimeOf(delivery);
-    if (!this.#committer.receive(delivery, read.eventTime)) {
+    // Under upstream clocks a data record moves nothing: control records do.
+    const clock = this.#marks ? this.#timers.eventClock : read.eventTime;
+    if (!this.#committer.receive(delivery, clock)) {
       if (hasDefect('no-dedup')) this.#enqueueInput(delivery, read);
       else this.#committer.redelivered(delivery);
       return;
     }
     // Timers this input's event time makes due fire before it, so a key sees them in log order.
-    this.#timers.arrived(delivery.envelope.seq, read.eventTime);
+    this.#timers.arrived(delivery.envelope.seq, clock);
     this.#enqueueInput(delivery, read);
+  }
+
+  /**
+   * A watermark control record: taken in here, in log order, never run as a
+   * task. It moves the upstream clock (the timers it makes due hold it, as an
+   * input's would), counts its origin as applied, and is done at once.
+   */
+  #control(delivery: Delivery): void {
+    const env = delivery.envelope;
+    const read = this.#marks ? readControl(env) : undefined;
+    const update = read && this.#marks?.fresh(read) ? read : undefined;
+    const clock = update && this.#marks ? this.#marks.clockWith(update) : this.#timers.eventClock;
+    if (!this.#committer.receive(delivery, clock, update)) {
+      this.#committer.redelivered(delivery);
+      return;
+    }
+    if (update) this.#marks?.apply(update);
+    this.#timers.arrived(env.seq, clock);
+    if (env.origin) this.#taken.add(env.origin.id, env.origin.seq);
+    this.#committer.finish(controlUnit(delivery), env.seq, env.origin);
   }
 
   /**
@@ -200,6 +266,7 @@ export class PartitionRuntime {
   async drain(): Promise<void> {
     this.#stopped = true;
     this.#timers.stop();
+    this.#idle?.stop();
     await this.#keys.idle();
     if (!this.#failed) await this.#committer.drain();
   }
@@ -209,6 +276,7 @@ export class PartitionRuntime {
     this.#stopped = true;
     this.#failed = true;
     this.#timers.stop();
+    this.#idle?.stop();
     this.#committer.abort();
     this.#keys.stop();
     this.#abort.abort();

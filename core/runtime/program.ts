@@ -38,6 +38,15 @@ export interface Program {
    * without an output subject whose actor emitted).
    */
   readonly end: 'results' | 'drop' | 'refuse';
+  /**
+   * Where the partition's event clock comes from: `records` (default), the
+   * highest event time of its inputs; `upstream`, the minimum over the
+   * upstream eddy partitions of the clocks their control records announce
+   * (a keyBy hop; see `UpstreamMarks`).
+   */
+  readonly clock?: 'records' | 'upstream';
+  /** Subjects whose partitions are told this partition's event clock (the hop, sinks that ask). */
+  readonly announceTo?: readonly string[];
 }
 
 /**

@@ -28,6 +28,12 @@ export interface RuntimeOptions {
    * for a subject leaves its outputs unnumbered.
    */
   readonly outputPartitions?: (subject: string) => number | undefined;
+  /** Partitions of the input: every one of them announces its clock downstream. Default 1. */
+  readonly inputPartitions?: number;
+  /** At most one announcement of a moved event clock per this long (see `Announcer`). Default 200 ms. */
+  readonly watermarkIntervalMs?: number;
+  /** A partition with no input this long is announced idle downstream; undefined never. */
+  readonly idleTimeoutMs?: number;
   /** How often processing-time timers are checked. Default 100 ms. */
   readonly timerTickMs?: number;
   readonly clock?: () => number;

@@ -43,3 +43,11 @@ export function skippedUnit(key: string, delivery: Delivery): Unit {
     deliveries: [delivery],
   };
 }
+
+/** The key a watermark control record's unit goes under: it belongs to no key. */
+export const CONTROL_KEY = '~control';
+
+/** A watermark control record taken in: acknowledged with the commit; no key's progress moves. */
+export function controlUnit(delivery: Delivery): Unit {
+  return { ...skippedUnit(CONTROL_KEY, delivery), inputSeq: undefined };
+}

@@ -43,6 +43,16 @@ export function appendTests(s: LogSuite): void {
       expect(stored[0]?.headers).toEqual({});
     });
 
+    it('carries the watermark control mark to the envelope, not to its headers', async () => {
+      const subject = topic('control');
+      await s.log.ensureTopic({ subject, partitions: 1 });
+      await s.log.append(subject, { key: 'a', payload: bytes('{}'), msgId: 'c1', control: 'watermark' });
+      await s.log.append(subject, { key: 'a', payload: bytes('{}'), msgId: 'c2' });
+      const stored = await readAll(subject, 0);
+      expect(stored.map((e) => e.control)).toEqual(['watermark', undefined]);
+      expect(stored.map((e) => e.headers)).toEqual([{}, {}]);
+    });
+
     it('honours an explicit partition over the key hash', async () => {
       const subject = topic('explicit');
       await s.log.ensureTopic({ subject, partitions: 3 });

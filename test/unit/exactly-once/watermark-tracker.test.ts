@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { UpstreamMarks } from '../../../core/exactly-once/upstream-marks.ts';
+import type { ControlUpdate } from '../../../core/exactly-once/watermark-control.ts';
 import { WatermarkTracker } from '../../../core/exactly-once/watermark-tracker.ts';
 
 describe('WatermarkTracker', () => {
@@ -78,5 +80,28 @@ describe('WatermarkTracker', () => {
       expect(t.eventTimeWatermark).toBe(seq * 10);
       expect(t.inFlight).toBe(n - seq);
     }
+  });
+
+  it('keeps the upstream marks as of the watermark: a control record counts once the inputs before it are done', () => {
+    const said = (p: number, value: number): ControlUpdate => ({
+      origin: `up/${p}`,
+      seq: 1,
+      sender: 'up',
+      partitions: 2,
+      announcement: { kind: 'watermark', value },
+    });
+    const marks = new UpstreamMarks(0);
+    const t = new WatermarkTracker(0, 0, marks);
+    t.arrive(1, 0);
+    t.arrive(2, 0, said(0, 500));
+    t.arrive(3, 300, said(1, 300));
+    t.done(3);
+    t.done(2);
+    // Input 1 is not done: a restart re-reads 2 and 3, so neither mark is committed yet.
+    expect(marks.toJson()).toEqual({ parts: {}, senders: {} });
+    t.done(1);
+    expect(t.watermark).toBe(3);
+    expect(marks.clock).toBe(300);
+    expect(t.eventTimeWatermark).toBe(300);
   });
 });
