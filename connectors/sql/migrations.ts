@@ -140,4 +140,38 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE eddy_outbox ADD COLUMN origin_seq bigint NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 5,
+    name: 'long-term memory: collections and memories (pgvector, full text)',
+    sql: `
+      -- Long-term memory needs pgvector on the server (PGlite loads it itself).
+      CREATE EXTENSION IF NOT EXISTS vector;
+
+      -- A collection fixes its embedding dimension; its HNSW index is a partial
+      -- expression index on eddy_memories, made when the collection is.
+      CREATE TABLE eddy_memory_collections (
+        name       text COLLATE "C" PRIMARY KEY,
+        dimensions integer NOT NULL CHECK (dimensions BETWEEN 1 AND 2000),
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      CREATE TABLE eddy_memories (
+        collection text COLLATE "C" NOT NULL REFERENCES eddy_memory_collections (name),
+        namespace  text COLLATE "C" NOT NULL,
+        id         text COLLATE "C" NOT NULL,
+        text       text NOT NULL,
+        embedding  vector NOT NULL,
+        metadata   jsonb NOT NULL DEFAULT '{}',
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        expires_at bigint,
+        -- 'simple': no stemming, no stop words, so names, ids and error codes match as written.
+        words      tsvector GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED,
+        PRIMARY KEY (collection, namespace, id)
+      );
+      CREATE INDEX eddy_memories_words ON eddy_memories USING gin (words);
+      CREATE INDEX eddy_memories_metadata ON eddy_memories USING gin (metadata jsonb_path_ops);
+      CREATE INDEX eddy_memories_expiry ON eddy_memories (collection, expires_at) WHERE expires_at IS NOT NULL;
+    `,
+  },
 ];

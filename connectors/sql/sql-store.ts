@@ -20,6 +20,7 @@ import { ACQUIRE_SQL, MEMBERS_SQL, RELEASE_SQL, RENEW_SQL } from './lease-statem
 import { migrate } from './migrate.ts';
 import { JOURNAL_COLUMNS, journalEvent, outboxRow, snapshot, timerRow } from './rows.ts';
 import type { SqlDriver, SqlRow } from './sql-driver.ts';
+import { registerStoreDriver } from './store-driver.ts';
 import { storedInteger } from './stored-integer.ts';
 
 const CLAIM_SQL = `
@@ -105,6 +106,7 @@ export class SqlStore implements Store {
 
   constructor(driver: SqlDriver) {
     this.#driver = driver;
+    registerStoreDriver(this, driver);
   }
 
   async migrate(): Promise<void> {
