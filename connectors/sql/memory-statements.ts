@@ -94,6 +94,17 @@ ON CONFLICT (collection, namespace, id) DO UPDATE
        updated_at = excluded.updated_at, expires_at = excluded.expires_at
 RETURNING (xmax = 0) AS inserted`;
 
+/** Many upserts in one statement (rows as JSON, distinct ids): what a batch without dedup writes. */
+export const UPSERT_MANY_SQL = `INSERT INTO eddy_memories
+  (collection, namespace, id, text, embedding, metadata, created_at, updated_at, expires_at)
+SELECT $1, r.namespace, r.id, r.text, r.embedding::vector, r.metadata, r.at, r.at, r.expires_at
+  FROM json_to_recordset($2::json)
+       AS r(namespace text, id text, text text, embedding text, metadata jsonb, at bigint, expires_at bigint)
+ON CONFLICT (collection, namespace, id) DO UPDATE
+   SET text = excluded.text, embedding = excluded.embedding, metadata = excluded.metadata,
+       updated_at = excluded.updated_at, expires_at = excluded.expires_at
+RETURNING namespace, id, (xmax = 0) AS inserted`;
+
 export const DELETE_SQL = `DELETE FROM eddy_memories WHERE collection = $1 AND namespace = $2 AND id = $3 RETURNING id`;
 
 export const GET_SQL = `SELECT ${columns()} FROM eddy_memories WHERE collection = $1 AND namespace = $2 AND id = $3`;

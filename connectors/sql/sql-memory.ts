@@ -7,6 +7,7 @@ import type {
 import { MemoryCollectionError, MemoryInputError } from '../../memory/long-term/memory-errors.ts';
 import type {
   MemoryRecord,
+  MemoryUpsert,
   MemoryWrite,
   Recalled,
   RecallQuery,
@@ -24,6 +25,7 @@ import {
   nearestSql,
   PURGE_SQL,
   recallSql,
+  UPSERT_MANY_SQL,
   UPSERT_SQL,
 } from './memory-statements.ts';
 import type { SqlDriver, SqlQueryable, SqlRow } from './sql-driver.ts';
@@ -111,11 +113,41 @@ class SqlMemoryCollection implements MemoryCollection {
 
   async write(writes: readonly MemoryWrite[]): Promise<readonly WriteOutcome[]> {
     for (const w of writes) this.#check(w);
+    const upserts = writes.filter((w): w is MemoryUpsert => w.kind === 'upsert');
+    if (
+      this.#dedup === undefined &&
+      upserts.length === writes.length &&
+      writes.length > 1 &&
+      distinct(upserts)
+    ) {
+      return this.#upsertMany(upserts);
+    }
     return this.#driver.transaction(async (tx) => {
       const out: WriteOutcome[] = [];
       for (const w of writes) out.push(await this.#apply(tx, w));
       return out;
     });
+  }
+
+  /** One statement for a batch of plain upserts: a round trip per batch, not per record. */
+  async #upsertMany(upserts: readonly MemoryUpsert[]): Promise<readonly WriteOutcome[]> {
+    const rows = upserts.map((w) => ({
+      namespace: w.namespace,
+      id: w.id,
+      text: w.text,
+      embedding: vectorText(w.embedding),
+      metadata: w.metadata ?? {},
+      at: w.at,
+      expires_at: w.expiresAt ?? null,
+    }));
+    const written = await this.#driver.query(UPSERT_MANY_SQL, [this.name, JSON.stringify(rows)]);
+    const inserted = new Map(
+      written.map((r) => [`${String(r.namespace)}\u0000${String(r.id)}`, r.inserted === true]),
+    );
+    return upserts.map((w) => ({
+      kind: inserted.get(`${w.namespace}\u0000${w.id}`) ? 'inserted' : 'updated',
+      id: w.id,
+    }));
   }
 
   async #apply(tx: SqlQueryable, w: MemoryWrite): Promise<WriteOutcome> {
@@ -215,6 +247,11 @@ class SqlMemoryCollection implements MemoryCollection {
     const [row] = await this.#driver.query(COUNT_SQL, [this.name, namespace ?? null]);
     return Number(row?.n ?? 0);
   }
+}
+
+/** Whether no two upserts name the same record (one statement cannot write a row twice). */
+function distinct(upserts: readonly MemoryUpsert[]): boolean {
+  return new Set(upserts.map((w) => `${w.namespace}\u0000${w.id}`)).size === upserts.length;
 }
 
 function recordOf(row: SqlRow): MemoryRecord {

@@ -13,6 +13,14 @@ const entries = {
   'eddy/connectors': ['JetStreamLog', 'PgStore', 'PgliteStore', 'migrations'],
   'eddy/agents': ['reactAgent', 'workflowAgent', 'tool', 'chatModel', 'offlineModel', 'connectMcp'],
   'eddy/testing': ['runScenario', 'crash', 'FaultyLog', 'FaultyStore', 'faultSchedule'],
+  'eddy/memory': [
+    'sqlMemory',
+    'embedderFor',
+    'offlineEmbedder',
+    'OpenAIEmbedder',
+    'keyNamespace',
+    'MemoryInputError',
+  ],
 } as const;
 
 it('resolves every entry point from the package name in Node', async () => {

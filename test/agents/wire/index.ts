@@ -8,8 +8,10 @@ export {
 export {
   type OpenAITurn,
   openaiCompletion,
+  openaiEmbeddings,
   openaiError,
   openaiErrorBody,
+  startEmbeddingsServer,
   startOpenAIServer,
 } from './openai-wire.ts';
 export {

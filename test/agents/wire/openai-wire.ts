@@ -113,3 +113,34 @@ export function startOpenAIServer(script?: WireScript): Promise<WireServer> {
     ...(script === undefined ? {} : { script }),
   });
 }
+
+/** A 200 with an embeddings list, as `POST /v1/embeddings` returns it: one vector per input, `dimensions` long. */
+export function openaiEmbeddings(vectorOf: (text: string, i: number) => readonly number[]): WireReply {
+  return {
+    kind: 'json',
+    status: 200,
+    body: (request: WireRequest) => {
+      const input = bodyOf(request).input;
+      const texts = Array.isArray(input) ? input.map(String) : [String(input)];
+      return {
+        object: 'list',
+        model: bodyOf(request).model,
+        data: texts.map((t, index) => ({ object: 'embedding', index, embedding: vectorOf(t, index) })),
+        usage: {
+          prompt_tokens: texts.join(' ').split(/\s+/).length,
+          total_tokens: texts.join(' ').split(/\s+/).length,
+        },
+      };
+    },
+  };
+}
+
+/** A loopback server speaking OpenAI embeddings (`POST /v1/embeddings`), as Ollama and vLLM do too. */
+export function startEmbeddingsServer(script?: WireScript): Promise<WireServer> {
+  return WireServer.start({
+    path: '/v1/embeddings',
+    basePath: '/v1',
+    errorBody: openaiErrorBody,
+    ...(script === undefined ? {} : { script }),
+  });
+}

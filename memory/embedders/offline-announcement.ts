@@ -1,0 +1,24 @@
+import type { TextSink } from '../../agents/models/offline-banner.ts';
+import type { Logger } from '../../core/logger.ts';
+
+/**
+ * Says loudly that the offline embedder is in use, as the offline chat model
+ * is announced: a warn line in the log and a banner on stderr, so nobody
+ * mistakes word-hashing similarity for a model's.
+ */
+export function announceOfflineEmbedder(id: string, reason: string, logger: Logger, stderr: TextSink): void {
+  logger.warn(
+    { embedder: id, reason },
+    'OFFLINE EMBEDDER in use: vectors hash the words of a text, they come from no embedding model',
+  );
+  const lines = [
+    `eddy: OFFLINE EMBEDDER "${id}" IN USE (${reason})`,
+    'Texts that share words come out similar; meaning and synonyms do not count.',
+    'For real embeddings set OPENAI_API_KEY (with OPENAI_BASE_URL for a compatible',
+    "server) or OLLAMA_HOST, and choose one: 'openai:text-embedding-3-small',",
+    "'ollama:nomic-embed-text' (or set EDDY_EMBEDDER).",
+  ];
+  const width = Math.max(...lines.map((l) => l.length));
+  const rule = '!'.repeat(width + 4);
+  stderr.write(`\n${rule}\n${lines.map((l) => `! ${l.padEnd(width)} !`).join('\n')}\n${rule}\n\n`);
+}

@@ -1,0 +1,26 @@
+/**
+ * `eddy/memory`: long-term memory (PostgreSQL + pgvector, and PGlite's vector
+ * extension for the embedded default) and embedders.
+ *
+ * @example
+ * ```ts
+ * import { embedderFor, sqlMemory } from 'eddy/memory';
+ * ```
+ */
+export { sqlMemory } from '../connectors/sql/sql-memory.ts';
+export type { Embedder, Embeddings } from './embedders/embedder.ts';
+export { type EmbedderOptions, embedderFor } from './embedders/embedder-for.ts';
+export { offlineEmbedder } from './embedders/offline-embedder.ts';
+export { OpenAIEmbedder } from './embedders/openai-embedder.ts';
+export type { CollectionSpec, LongTermMemory, MemoryCollection } from './long-term/long-term-memory.ts';
+export { MemoryCollectionError, MemoryInputError } from './long-term/memory-errors.ts';
+export type {
+  MemoryDelete,
+  MemoryRecord,
+  MemoryUpsert,
+  MemoryWrite,
+  Recalled,
+  RecallQuery,
+  WriteOutcome,
+} from './long-term/memory-record.ts';
+export { keyNamespace } from './long-term/namespace.ts';
