@@ -10,14 +10,6 @@ function columns(t = ''): string {
   return `${t}namespace, ${t}id, ${t}text, ${t}embedding::text AS embedding, ${t}metadata, ${t}created_at, ${t}updated_at, ${t}expires_at`;
 }
 
-/** The filters every recall applies ($1 collection, $3 namespaces, $4 now, $5 metadata, $6..$7 created). */
-function filters(t = ''): string {
-  return `${t}collection = $1 AND ${t}namespace = ANY($3::text[])
-   AND (${t}expires_at IS NULL OR ${t}expires_at > $4)
-   AND ${t}metadata @> $5::jsonb
-   AND ${t}created_at >= $6 AND ${t}created_at < $7`;
-}
-
 export function indexName(collection: string): string {
   return `eddy_memories_hnsw_${collection}`;
 }
@@ -29,52 +21,80 @@ export function createIndexSql(collection: string, d: number): string {
   WHERE collection = '${collection}'`;
 }
 
+/** Which optional filters a recall has: each is a parameter after the fixed ones, in this order. */
+export interface RecallShape {
+  readonly exact: boolean;
+  readonly hybrid: boolean;
+  readonly metadata: boolean;
+  readonly from: boolean;
+  readonly before: boolean;
+}
+
+/**
+ * The filters of a recall: $1 collection, $3 namespaces, $4 now, then only
+ * the optional ones it has (a filter that is not asked for is not in the SQL,
+ * so the planner never weighs it), numbered from `first`.
+ */
+function filters(shape: RecallShape, first: number, t = ''): string {
+  const parts = [
+    `${t}collection = $1`,
+    `${t}namespace = ANY($3::text[])`,
+    `(${t}expires_at IS NULL OR ${t}expires_at > $4)`,
+  ];
+  let n = first;
+  if (shape.metadata) parts.push(`${t}metadata @> $${n++}::jsonb`);
+  if (shape.from) parts.push(`${t}created_at >= $${n++}`);
+  if (shape.before) parts.push(`${t}created_at < $${n++}`);
+  return parts.join(' AND ');
+}
+
 function distance(d: number, exact: boolean, table = ''): string {
   return exact ? `${table}embedding <=> $2::vector` : `${table}embedding::vector(${d}) <=> $2::vector(${d})`;
 }
 
-/** Top $8 by cosine distance; params: see `filters`, $2 the query vector. */
-export function recallSql(d: number, exact: boolean): string {
-  return `SELECT ${columns()}, 1 - (${distance(d, exact)}) AS score
-  FROM eddy_memories
- WHERE ${filters()}
- ORDER BY ${distance(d, exact)}
- LIMIT $8`;
-}
-
 /**
- * Vector and full-text rankings (each the top $9), fused by reciprocal rank
- * (k = 60, as in the RRF paper): a record both rank high comes first, and
- * one only the words find (an error code) still makes the list. $10 is the
- * text; its words are OR-ed, so any of them matches.
+ * A recall's SQL. Plain: $5 the limit, optional filters from $6; the top $5
+ * by cosine distance. Hybrid: $5 the limit, $6 how deep each ranking goes,
+ * $7 the text, optional filters from $8; vector and full-text rankings fused
+ * by reciprocal rank (k = 60, as in the RRF paper), so a record both rank
+ * high comes first and one only the words find (an error code) still makes
+ * the list. The text's words are OR-ed: any of them matches.
  */
-export function hybridSql(d: number, exact: boolean): string {
+export function recallSql(d: number, shape: RecallShape): string {
+  const dist = distance(d, shape.exact);
+  if (!shape.hybrid) {
+    return `SELECT ${columns()}, 1 - (${dist}) AS score
+  FROM eddy_memories
+ WHERE ${filters(shape, 6)}
+ ORDER BY ${dist}
+ LIMIT $5`;
+  }
   return `WITH q AS (
-  SELECT replace(plainto_tsquery('simple', $10)::text, '&', '|')::tsquery AS words
+  SELECT replace(plainto_tsquery('simple', $7)::text, '&', '|')::tsquery AS words
 ), v AS (
   SELECT namespace, id, row_number() OVER (ORDER BY dist, namespace, id) AS r
-    FROM (SELECT namespace, id, ${distance(d, exact)} AS dist
+    FROM (SELECT namespace, id, ${dist} AS dist
             FROM eddy_memories
-           WHERE ${filters()}
-           ORDER BY ${distance(d, exact)}
-           LIMIT $9) AS nearest
+           WHERE ${filters(shape, 8)}
+           ORDER BY ${dist}
+           LIMIT $6) AS nearest
 ), t AS (
   SELECT namespace, id, row_number() OVER (ORDER BY rank DESC, namespace, id) AS r
     FROM (SELECT m.namespace, m.id, ts_rank_cd(m.words, q.words) AS rank
             FROM eddy_memories m, q
-           WHERE ${filters('m.')}
+           WHERE ${filters(shape, 8, 'm.')}
              AND m.words @@ q.words
            ORDER BY rank DESC, m.namespace, m.id
-           LIMIT $9) AS worded
+           LIMIT $6) AS worded
 ), fused AS (
   SELECT namespace, id, COALESCE(1.0 / (60 + v.r), 0) + COALESCE(1.0 / (60 + t.r), 0) AS rrf
     FROM v FULL JOIN t USING (namespace, id)
 )
 SELECT ${columns('m.')},
-       1 - (${distance(d, exact, 'm.')}) AS score, fused.rrf::float8 AS rrf
+       1 - (${distance(d, shape.exact, 'm.')}) AS score, fused.rrf::float8 AS rrf
   FROM fused JOIN eddy_memories m ON m.collection = $1 AND m.namespace = fused.namespace AND m.id = fused.id
  ORDER BY fused.rrf DESC, m.namespace, m.id
- LIMIT $8`;
+ LIMIT $5`;
 }
 
 /** The nearest other record of a namespace ($1 collection, $2 vector, $3 namespace, $4 id, $5 now). */

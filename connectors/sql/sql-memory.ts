@@ -21,9 +21,9 @@ import {
   DELETE_SQL,
   ENSURE_COLLECTION_SQL,
   GET_SQL,
-  hybridSql,
   nearestSql,
   PURGE_SQL,
+  type RecallShape,
   recallSql,
   UPSERT_MANY_SQL,
   UPSERT_SQL,
@@ -96,8 +96,8 @@ class SqlMemoryCollection implements MemoryCollection {
   readonly dimensions: number;
   readonly #driver: SqlDriver;
   readonly #dedup: number | undefined;
-  readonly #recall: { readonly index: string; readonly exact: string };
-  readonly #hybrid: { readonly index: string; readonly exact: string };
+  /** A recall's SQL per shape (which filters it has), made once. */
+  readonly #recalls = new Map<string, string>();
   readonly #nearest: string;
 
   constructor(driver: SqlDriver, spec: CollectionSpec) {
@@ -106,8 +106,6 @@ class SqlMemoryCollection implements MemoryCollection {
     this.dimensions = spec.dimensions;
     this.#dedup = spec.dedupThreshold;
     const d = spec.dimensions;
-    this.#recall = { index: recallSql(d, false), exact: recallSql(d, true) };
-    this.#hybrid = { index: hybridSql(d, false), exact: hybridSql(d, true) };
     this.#nearest = nearestSql(d);
   }
 
@@ -207,31 +205,36 @@ class SqlMemoryCollection implements MemoryCollection {
         : vectorProblem(q.embedding, this.dimensions);
     if (problem !== undefined) throw new MemoryInputError(this.name, problem);
     const k = q.k ?? DEFAULT_K;
-    const params: unknown[] = [
-      this.name,
-      vectorText(q.embedding),
-      [...q.namespaces],
-      q.now ?? Date.now(),
-      JSON.stringify(q.metadata ?? {}),
-      q.createdFrom ?? Number.MIN_SAFE_INTEGER,
-      q.createdBefore ?? Number.MAX_SAFE_INTEGER,
-      k,
-    ];
-    const exact = q.exact === true;
-    const hybrid = q.text !== undefined && q.text.trim() !== '';
-    const rows = hybrid
-      ? await this.#driver.query(exact ? this.#hybrid.exact : this.#hybrid.index, [
-          ...params,
-          Math.max(HYBRID_DEPTH, k),
-          q.text,
-        ])
-      : await this.#driver.query(exact ? this.#recall.exact : this.#recall.index, params);
+    const shape: RecallShape = {
+      exact: q.exact === true,
+      hybrid: q.text !== undefined && q.text.trim() !== '',
+      metadata: q.metadata !== undefined,
+      from: q.createdFrom !== undefined,
+      before: q.createdBefore !== undefined,
+    };
+    const hybrid = shape.hybrid;
+    const params: unknown[] = [this.name, vectorText(q.embedding), [...q.namespaces], q.now ?? Date.now(), k];
+    if (hybrid) params.push(Math.max(HYBRID_DEPTH, k), q.text);
+    if (shape.metadata) params.push(JSON.stringify(q.metadata));
+    if (shape.from) params.push(q.createdFrom);
+    if (shape.before) params.push(q.createdBefore);
+    const rows = await this.#driver.query(this.#sql(shape), params);
     const recalled = rows.map((row) => ({
       record: recordOf(row),
       score: Number(row.score),
       ...(hybrid ? { rrf: Number(row.rrf) } : {}),
     }));
     return q.minScore === undefined ? recalled : recalled.filter((r) => r.score >= (q.minScore as number));
+  }
+
+  #sql(shape: RecallShape): string {
+    const key = JSON.stringify(shape);
+    let sql = this.#recalls.get(key);
+    if (sql === undefined) {
+      sql = recallSql(this.dimensions, shape);
+      this.#recalls.set(key, sql);
+    }
+    return sql;
   }
 
   async get(namespace: string, id: string): Promise<MemoryRecord | undefined> {

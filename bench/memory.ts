@@ -1,0 +1,187 @@
+// bench:memory: long-term memory on PostgreSQL + pgvector (100k × 384, HNSW m 16, ef_construction 64)
+// and PGlite (20k × 384): ingest vectors/s; top-10 recall p50/p99 and recall@10 against exact search;
+// eddy's recall against one raw prepared SQL query on the same index and ef_search, in the same run;
+// hybrid recall p50/p99. Prints one JSON line per measurement.
+import { PgliteStore, PgStore } from 'eddy/connectors';
+import { type MemoryCollection, type MemoryUpsert, sqlMemory } from 'eddy/memory';
+import pg from 'pg';
+import { startTestServices } from '../test/services/test-services.ts';
+
+const DIM = 384;
+const K = 10;
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 500);
+const WORDS = [
+  'checkout',
+  'payment',
+  'timeout',
+  'ECONNRESET',
+  'ledger',
+  'refund',
+  'latency',
+  'disk',
+  'queue',
+  'dns',
+];
+
+/** A seeded generator, so both stores get the same vectors. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+function vector(next: () => number): number[] {
+  return Array.from({ length: DIM }, () => next() * 2 - 1);
+}
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] as number;
+const ms = (x: number) => Math.round(x * 1000) / 1000;
+
+async function ingest(c: MemoryCollection, count: number): Promise<number> {
+  const next = random(7);
+  const started = performance.now();
+  for (let i = 0; i < count; i += 1000) {
+    const batch: MemoryUpsert[] = [];
+    for (let j = i; j < Math.min(count, i + 1000); j++) {
+      batch.push({
+        kind: 'upsert',
+        namespace: `ns${j % 10}`,
+        id: `m${j}`,
+        text: `${WORDS[j % WORDS.length]} incident ${j} on host-${j % 97}`,
+        embedding: vector(next),
+        at: 1_800_000_000_000 + j,
+      });
+    }
+    await c.write(batch);
+  }
+  return count / ((performance.now() - started) / 1000);
+}
+
+async function timed(n: number, one: (i: number) => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await one(i);
+    out.push(performance.now() - t);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+async function measure(
+  store: string,
+  c: MemoryCollection,
+  count: number,
+  raw: (q: number[]) => Promise<unknown>,
+  analyze: () => Promise<unknown>,
+) {
+  const ingestPerSec = await ingest(c, count);
+  await analyze();
+  console.log(
+    JSON.stringify({
+      bench: 'memory',
+      store,
+      what: 'ingest',
+      vectors: count,
+      dim: DIM,
+      perSec: Math.round(ingestPerSec),
+    }),
+  );
+  const next = random(99);
+  const queries = Array.from({ length: QUERIES }, () => vector(next));
+  const namespaces = Array.from({ length: 10 }, (_, i) => `ns${i}`);
+  const now = 1_900_000_000_000;
+  const recall = (q: number[], exact = false) => c.recall({ namespaces, embedding: q, k: K, now, exact });
+  // Warm both paths (plans, caches) before measuring either.
+  for (const q of queries.slice(0, 20)) {
+    await recall(q);
+    await raw(q);
+  }
+  // Interleaved rounds, so drift in the machine hits both the same.
+  const eddy: number[] = [];
+  const sql: number[] = [];
+  for (let round = 0; round < 4; round++) {
+    const part = queries.slice((round * QUERIES) / 4, ((round + 1) * QUERIES) / 4);
+    eddy.push(...(await timed(part.length, (i) => recall(part[i] as number[]))));
+    sql.push(...(await timed(part.length, (i) => raw(part[i] as number[]))));
+  }
+  eddy.sort((a, b) => a - b);
+  sql.sort((a, b) => a - b);
+  let found = 0;
+  const sample = queries.slice(0, 50);
+  for (const q of sample) {
+    const approx = new Set((await recall(q)).map((h) => h.record.id));
+    for (const h of await recall(q, true)) if (approx.has(h.record.id)) found++;
+  }
+  const hybrid = await timed(Math.min(QUERIES, 200), (i) =>
+    c.recall({
+      namespaces,
+      embedding: queries[i] as number[],
+      k: K,
+      now,
+      text: `${WORDS[i % WORDS.length]} host-${i % 97}`,
+    }),
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'memory',
+      store,
+      what: 'recall top-10',
+      vectors: count,
+      eddyP50Ms: ms(percentile(eddy, 50)),
+      eddyP99Ms: ms(percentile(eddy, 99)),
+      rawSqlP50Ms: ms(percentile(sql, 50)),
+      rawSqlP99Ms: ms(percentile(sql, 99)),
+      ratioP50: Math.round((percentile(eddy, 50) / percentile(sql, 50)) * 100) / 100,
+      recallAt10: Math.round((found / (sample.length * K)) * 1000) / 1000,
+      hybridP50Ms: ms(percentile(hybrid, 50)),
+      hybridP99Ms: ms(percentile(hybrid, 99)),
+    }),
+  );
+}
+
+/** The hand-written query: one prepared statement on the same index (same expression, same filters). */
+const RAW = `SELECT namespace, id, text, embedding::text, metadata, created_at, updated_at, expires_at,
+       1 - (embedding::vector(${DIM}) <=> $2::vector(${DIM})) AS score
+  FROM eddy_memories WHERE collection = $1 AND namespace = ANY($3::text[])
+   AND (expires_at IS NULL OR expires_at > $4)
+ ORDER BY embedding::vector(${DIM}) <=> $2::vector(${DIM}) LIMIT ${K}`;
+const text = (q: readonly number[]) => `[${q.join(',')}]`;
+const allNamespaces = Array.from({ length: 10 }, (_, i) => `ns${i}`);
+
+const services = await startTestServices();
+try {
+  const store = new PgStore({ url: services.databaseUrl });
+  await store.migrate();
+  const c = await sqlMemory(store).collection({ name: `bench_${Date.now()}`, dimensions: DIM });
+  const pool = new pg.Pool({ connectionString: services.databaseUrl, max: 1 });
+  await measure(
+    'postgres',
+    c,
+    Number(process.env.BENCH_VECTORS ?? 100_000),
+    (q) =>
+      pool.query({
+        name: 'bench-raw-recall',
+        text: RAW,
+        values: [c.name, text(q), allNamespaces, 1_900_000_000_000],
+      }),
+    // What autovacuum does to a table this size: without statistics the planner misjudges both queries.
+    () => pool.query('ANALYZE eddy_memories'),
+  );
+  await pool.end();
+  await store.close();
+
+  const lite = new PgliteStore();
+  await lite.migrate();
+  const lc = await sqlMemory(lite).collection({ name: 'bench', dimensions: DIM });
+  await measure(
+    'pglite',
+    lc,
+    Number(process.env.BENCH_PGLITE_VECTORS ?? 20_000),
+    (q) => lite.db.query(RAW, [lc.name, text(q), allNamespaces, 1_900_000_000_000]),
+    () => lite.db.query('ANALYZE eddy_memories'),
+  );
+  await lite.close();
+} finally {
+  await services.stop();
+}
