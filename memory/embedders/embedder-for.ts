@@ -60,7 +60,9 @@ export function embedderFor(spec: string | ModelConfig | undefined, options: Emb
   const env = options.env ?? process.env;
   const stderr = options.stderr ?? process.stderr;
   const logger = options.logger ?? sinkLogger(stderr);
-  const given = spec ?? envValue(env, 'EDDY_EMBEDDER');
+  // A blank spec (an unset variable passed through) counts as none.
+  const named = typeof spec === 'string' && spec.trim() === '' ? undefined : spec;
+  const given = named ?? envValue(env, 'EDDY_EMBEDDER');
   if (given === undefined) {
     if (options.fallback !== 'offline') {
       throw new ModelConfigError([

@@ -24,6 +24,7 @@ const files = {
   testing: '',
   react: '',
   workflow: '',
+  memory: '',
 };
 beforeAll(async () => {
   readme = await readFile(join(root, 'README.md'), 'utf8');
@@ -38,6 +39,7 @@ beforeAll(async () => {
   files.testing = await write('testing', example('Testing your own actors: `eddy/testing`'));
   files.react = await write('react', example('Agents', 0));
   files.workflow = await write('workflow', example('Agents', 1));
+  files.memory = await write('memory', example('Memory'));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -204,6 +206,10 @@ it('the workflow example emits the sentiment of a review (offline model)', async
   expect(value).toEqual({ sentiment: expect.stringContaining('Arrived broken') });
 }, 90_000);
 
+it('the memory example recalls the runbook that names the error code, across a shared namespace', async () => {
+  expect(await run(files.memory, { EDDY_EMBEDDER: '' })).toEqual(['rb-2 0.29, rb-1 0.05']);
+}, 90_000);
+
 it('every ts block of the README is tested here', () => {
   expect(tsBlocks().map((b) => b.heading)).toEqual([
     'Example',
@@ -215,6 +221,7 @@ it('every ts block of the README is tested here', () => {
     'Testing your own actors: `eddy/testing`',
     'Agents',
     'Agents',
+    'Memory',
   ]);
 });
 

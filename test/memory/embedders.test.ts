@@ -58,6 +58,8 @@ describe('offline embedder', () => {
     );
     expect(() => embedderFor('ollama:some-new-model', { env: {} })).toThrow(/dimensions/);
     expect(embedderFor('offline:64', { stderr }).dimensions).toBe(64);
+    // An unset variable passed through is no configuration.
+    expect(embedderFor('  ', { fallback: 'offline', env: {}, stderr }).offline).toBe(true);
   });
 });
 
