@@ -125,6 +125,20 @@ ON CONFLICT (collection, namespace, id) DO UPDATE
        updated_at = excluded.updated_at, expires_at = excluded.expires_at
 RETURNING namespace, id, (xmax = 0) AS inserted`;
 
+/** A commit's memory upserts (rows as JSON, at most one per record), in the commit's transaction. */
+export const COMMIT_MEMORIES_SQL = `INSERT INTO eddy_memories
+  (collection, namespace, id, text, embedding, metadata, created_at, updated_at, expires_at)
+SELECT r.c, r.n, r.i, r.t, r.e::vector, r.m, r.a, r.a, r.x
+  FROM json_to_recordset($1::json) AS r(c text, n text, i text, t text, e text, m jsonb, a bigint, x bigint)
+ON CONFLICT (collection, namespace, id) DO UPDATE
+   SET text = excluded.text, embedding = excluded.embedding, metadata = excluded.metadata,
+       updated_at = excluded.updated_at, expires_at = excluded.expires_at`;
+
+/** A commit's memory deletes. */
+export const COMMIT_FORGETS_SQL = `DELETE FROM eddy_memories m
+ USING json_to_recordset($1::json) AS r(c text, n text, i text)
+ WHERE m.collection = r.c AND m.namespace = r.n AND m.id = r.i`;
+
 export const DELETE_SQL = `DELETE FROM eddy_memories WHERE collection = $1 AND namespace = $2 AND id = $3 RETURNING id`;
 
 export const GET_SQL = `SELECT ${columns()} FROM eddy_memories WHERE collection = $1 AND namespace = $2 AND id = $3`;

@@ -15,6 +15,7 @@ import type {
   Store,
   TimerRow,
 } from '../../core/store/store.ts';
+import { writeMemories } from './commit-memories.ts';
 import { COMMIT_SQL, commitParams, JOURNAL_CONFLICT_SQL } from './commit-statement.ts';
 import { ACQUIRE_SQL, MEMBERS_SQL, RELEASE_SQL, RENEW_SQL } from './lease-statements.ts';
 import { migrate } from './migrate.ts';
@@ -173,7 +174,16 @@ export class SqlStore implements Store {
     const b = prepareBatch(batch);
     let rows: Awaited<ReturnType<SqlDriver['query']>>;
     try {
-      rows = await this.#driver.query(COMMIT_SQL, commitParams(b));
+      // Memory writes join the commit's transaction; without them the commit stays one statement.
+      rows =
+        b.memories.length === 0
+          ? await this.#driver.query(COMMIT_SQL, commitParams(b))
+          : await this.#driver.transaction(async (tx) => {
+              const done = await tx.query(COMMIT_SQL, commitParams(b));
+              if (done[0]?.owned !== 1) throw new FencedError(b.stage, b.partition, b.epoch);
+              await writeMemories(tx, b.memories);
+              return done;
+            });
     } catch (error) {
       if (!isUniqueViolation(error, 'eddy_journal_pkey')) throw error;
       const events = b.events;

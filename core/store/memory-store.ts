@@ -10,6 +10,7 @@ import type {
   HeldLease,
   JournalEvent,
   Json,
+  MemoryRow,
   OutboxRow,
   PartitionClaim,
   Snapshot,
@@ -57,6 +58,9 @@ const n = (value: number): number => value + 0;
  * await store.commit({ stage: 'billing', partition: 0, epoch, events: [], snapshots: [], keepSnapshots: 1,
  *   outbox: [], progress: [{ key: 'alice', seq: 1 }], timersSet: [], timersDeleted: [], watermark: 1 });
  */
+/** A memory row as `MemoryStore.memories` gives it back. */
+export type StoredMemory = MemoryRow & { readonly createdAt: number };
+
 export class MemoryStore implements Store {
   readonly #partitions = new Map<string, Ownership>();
   /** Per (actor, key): events in version order. */
@@ -72,6 +76,8 @@ export class MemoryStore implements Store {
   readonly #timers = new Map<string, TimerRow>();
   /** Per stage: lease end by member. */
   readonly #members = new Map<string, Map<string, number>>();
+  /** Long-term memory rows by collection, namespace and id (kept, not searched: see `memories`). */
+  readonly #memories = new Map<string, StoredMemory>();
   #closed = false;
 
   async migrate(): Promise<void> {
@@ -194,6 +200,7 @@ export class MemoryStore implements Store {
     this.#applySnapshots(b);
     this.#applyOutbox(b, pid);
     this.#applyProgress(b, pid);
+    this.#applyMemories(b);
     for (const t of b.timersDeleted) this.#timers.delete(t.actor + SEP + t.key + SEP + t.name);
     for (const t of b.timersSet) {
       this.#timers.set(
@@ -222,6 +229,38 @@ export class MemoryStore implements Store {
       originSequences:
         b.originSequences === undefined ? ownership.originSequences : frozenJson(b.originSequences),
     });
+  }
+
+  /**
+   * The long-term memory rows commits wrote to `collection`, by namespace and
+   * id. MemoryStore keeps them so tests can see what an actor remembered; it
+   * does not search them (recall needs `PgliteStore` or `PgStore`).
+   */
+  memories(collection: string): readonly StoredMemory[] {
+    return [...this.#memories.values()]
+      .filter((m) => m.collection === collection)
+      .sort((a, b) => compareCodePoints(a.namespace + SEP + a.id, b.namespace + SEP + b.id));
+  }
+
+  #applyMemories(b: PreparedBatch): void {
+    for (const c of b.memories) {
+      const r = c.kind === 'upsert' ? c.row : c;
+      const id = r.collection + SEP + r.namespace + SEP + r.id;
+      if (c.kind === 'delete') {
+        this.#memories.delete(id);
+        continue;
+      }
+      const createdAt = this.#memories.get(id)?.createdAt ?? c.row.at;
+      this.#memories.set(
+        id,
+        Object.freeze({
+          ...c.row,
+          embedding: Object.freeze([...c.row.embedding]),
+          metadata: frozenJson(c.row.metadata) as StoredMemory['metadata'],
+          createdAt,
+        }),
+      );
+    }
   }
 
   async load(actor: string, key: string, stage: string, partition: number): Promise<ActorRecord> {

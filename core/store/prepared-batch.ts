@@ -1,5 +1,6 @@
 import { JournalConflictError } from '../errors/journal-conflict-error.ts';
 import { UnstorableValueError } from '../errors/unstorable-value-error.ts';
+import { prepareMemories } from './memory-changes.ts';
 import {
   checkHeaders,
   checkInt32,
@@ -10,7 +11,16 @@ import {
   checkText,
   checkTime,
 } from './storable.ts';
-import type { CommitBatch, JournalEvent, Json, KeyProgress, OutboxRow, Snapshot, TimerRow } from './store.ts';
+import type {
+  CommitBatch,
+  JournalEvent,
+  Json,
+  KeyProgress,
+  MemoryChange,
+  OutboxRow,
+  Snapshot,
+  TimerRow,
+} from './store.ts';
 
 export type TimerId = Pick<TimerRow, 'actor' | 'key' | 'name'>;
 
@@ -39,6 +49,8 @@ export interface PreparedBatch {
   readonly eventTimeWatermark: number | undefined;
   readonly appliedOrigins: Json | undefined;
   readonly originSequences: Json | undefined;
+  /** The last write of each memory record, checked. */
+  readonly memories: readonly MemoryChange[];
 }
 
 /** Separator of composite map keys: checked text never holds NUL. */
@@ -172,5 +184,6 @@ export function prepareBatch(batch: CommitBatch): PreparedBatch {
       batch.originSequences === undefined
         ? undefined
         : checkJson(batch.originSequences, 'batch.originSequences'),
+    memories: prepareMemories(batch.memories),
   };
 }

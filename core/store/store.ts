@@ -100,7 +100,35 @@ export interface CommitBatch {
   readonly appliedOrigins?: Json;
   /** Replaces the partition's last origin sequence per destination (see `OriginSequencer`). Omit to leave them. */
   readonly originSequences?: Json;
+  /**
+   * Long-term memory writes, in order (a later one for the same record wins),
+   * in the same transaction as the rest. Their collections must exist.
+   */
+  readonly memories?: readonly MemoryChange[];
 }
+
+/** One long-term memory record as a commit writes it (see `eddy/memory`). */
+export interface MemoryRow {
+  readonly collection: string;
+  readonly namespace: string;
+  readonly id: string;
+  readonly text: string;
+  readonly embedding: readonly number[];
+  readonly metadata: { readonly [key: string]: Json };
+  /** When it was written, ms since the epoch. */
+  readonly at: number;
+  readonly expiresAt: number | undefined;
+}
+
+/** A long-term memory write that commits with the journal of the input that made it. */
+export type MemoryChange =
+  | { readonly kind: 'upsert'; readonly row: MemoryRow }
+  | {
+      readonly kind: 'delete';
+      readonly collection: string;
+      readonly namespace: string;
+      readonly id: string;
+    };
 
 /** The partition's ownership as a claim returns it. */
 export interface PartitionClaim {

@@ -13,5 +13,5 @@ afterAll(() => db?.drop());
 memoryConformance('PostgreSQL + pgvector', async () => {
   const store = new PgStore({ url: db.url, maxConnections: 4 });
   await store.migrate();
-  return { memory: sqlMemory(store), close: () => store.close() };
+  return { memory: sqlMemory(store), store, close: () => store.close() };
 });

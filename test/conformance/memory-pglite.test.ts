@@ -5,5 +5,5 @@ import { memoryConformance } from './memory-suite.ts';
 memoryConformance('PGlite vector', async () => {
   const store = new PgliteStore();
   await store.migrate();
-  return { memory: sqlMemory(store), close: () => store.close() };
+  return { memory: sqlMemory(store), store, close: () => store.close() };
 });

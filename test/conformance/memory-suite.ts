@@ -1,11 +1,16 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FencedError } from '../../core/errors/fenced-error.ts';
+import { JournalConflictError } from '../../core/errors/journal-conflict-error.ts';
+import type { CommitBatch, MemoryChange, Store } from '../../core/store/store.ts';
 import type { LongTermMemory, MemoryCollection } from '../../memory/long-term/long-term-memory.ts';
 import { MemoryCollectionError, MemoryInputError } from '../../memory/long-term/memory-errors.ts';
 import type { MemoryUpsert } from '../../memory/long-term/memory-record.ts';
 
 export interface OpenedMemory {
   readonly memory: LongTermMemory;
+  /** The store the memory lives in: its commits write memories in their transaction. */
+  readonly store: Store;
   readonly close: () => Promise<void>;
 }
 
@@ -211,6 +216,86 @@ export function memoryConformance(name: string, open: () => Promise<OpenedMemory
         exact: true,
       });
       expect(indexed.map((h) => h.record.id)).toEqual(exact.map((h) => h.record.id));
+    });
+
+    it('writes memories in the commit that journals their events, and not at all when the commit fails', async () => {
+      const c = await collection();
+      const { store } = opened;
+      const stage = unique('stage');
+      const claim = await store.claim(stage, 0, 'me');
+      const row = (id: string, v: number[]): MemoryChange => ({
+        kind: 'upsert',
+        row: {
+          collection: c.name,
+          namespace: 'k',
+          id,
+          text: `t ${id}`,
+          embedding: v,
+          metadata: { n: 1 },
+          at: T,
+          expiresAt: undefined,
+        },
+      });
+      const batch = (epoch: number, version: number, memories: MemoryChange[]): CommitBatch => ({
+        stage,
+        partition: 0,
+        epoch,
+        events: [
+          {
+            actor: 'a',
+            key: 'k',
+            version,
+            type: 'Noted',
+            schemaVersion: 1,
+            data: { type: 'Noted' },
+            inputSeq: version,
+            eventTime: T,
+          },
+        ],
+        snapshots: [],
+        keepSnapshots: 1,
+        outbox: [],
+        progress: [],
+        timersSet: [],
+        timersDeleted: [],
+        memories,
+      });
+      // The last write of a record in a batch wins.
+      await store.commit(
+        batch(claim.epoch, 1, [row('m1', [1, 0, 0]), row('m2', [0, 1, 0]), row('m1', [0, 0, 1])]),
+      );
+      expect(await c.get('k', 'm1')).toMatchObject({ embedding: [0, 0, 1], metadata: { n: 1 } });
+      expect(await c.count('k')).toBe(2);
+      // A journal conflict undoes the memory writes with everything else.
+      await expect(store.commit(batch(claim.epoch, 1, [row('m3', [1, 1, 0])]))).rejects.toThrow(
+        JournalConflictError,
+      );
+      expect(await c.get('k', 'm3')).toBeUndefined();
+      // So does a fenced commit.
+      await store.claim(stage, 0, 'someone-else');
+      await expect(store.commit(batch(claim.epoch, 2, [row('m4', [1, 1, 0])]))).rejects.toThrow(FencedError);
+      expect(await c.get('k', 'm4')).toBeUndefined();
+      const mine = await store.claim(stage, 0, 'me');
+      await store.commit(
+        batch(mine.epoch, 2, [{ kind: 'delete', collection: c.name, namespace: 'k', id: 'm2' }]),
+      );
+      expect(await c.count('k')).toBe(1);
+      // A collection nobody opened fails the commit, saying what to do, and writes nothing.
+      const stray: MemoryChange = {
+        kind: 'upsert',
+        row: {
+          collection: 'never_opened',
+          namespace: 'k',
+          id: 'm5',
+          text: 't',
+          embedding: [1, 0, 0],
+          metadata: {},
+          at: T,
+          expiresAt: undefined,
+        },
+      };
+      await expect(store.commit(batch(mine.epoch, 3, [stray]))).rejects.toThrow(/open it with sqlMemory/);
+      expect((await store.load('a', 'k', stage, 0)).events.map((e) => e.version)).toEqual([1, 2]);
     });
 
     it('answers like a brute-force reference over random writes, deletes and namespaces (exact mode)', async () => {
