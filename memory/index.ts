@@ -8,6 +8,16 @@
  * ```
  */
 export { sqlMemory } from '../connectors/sql/sql-memory.ts';
+export {
+  type ActorMemory,
+  actorMemory,
+  forget,
+  type RecalledMemory,
+  type RecallOptions,
+  type RememberItem,
+  recall,
+  remember,
+} from './actor/actor-memory.ts';
 export type { Embedder, Embeddings } from './embedders/embedder.ts';
 export { type EmbedderOptions, embedderFor } from './embedders/embedder-for.ts';
 export { offlineEmbedder } from './embedders/offline-embedder.ts';

@@ -1,4 +1,4 @@
-import type { Json } from '../store/store.ts';
+import type { Json, MemoryChange } from '../store/store.ts';
 
 /** Where an input came from; undefined for timer firings. */
 export interface InputInfo {
@@ -88,5 +88,13 @@ export interface ActorContext<O extends Json = Json> {
   run<T extends Json>(name: string, fn: (step: StepInfo) => T | Promise<T>): Promise<T>;
   /** Queues an output; it is written to the outbox with the input's events. */
   emit(payload: O, options?: EmitOptions): void;
+  /**
+   * Queues a long-term memory write (an upsert with its embedding, or a
+   * delete by id): it commits in the same transaction as the input's events,
+   * so a crash never leaves a memory without its event or an event without
+   * its memory. `eddy/memory`'s `remember(ctx, …)` embeds the text in a
+   * journaled step first (a replay never embeds it again) and calls this.
+   */
+  writeMemory(change: MemoryChange): void;
   readonly timers: Timers;
 }

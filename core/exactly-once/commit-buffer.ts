@@ -8,6 +8,7 @@ import type {
   JournalEvent,
   Json,
   KeyProgress,
+  MemoryChange,
   OutboxRow,
   Snapshot,
   TimerRow,
@@ -104,7 +105,9 @@ export class CommitBuffer {
     const timers = new Map<string, TimerRow | { actor: string; key: string; name: string; deleted: true }>();
     const unitsByKey = new Map<string, number>();
     const results: { value: unknown; key: string; seq: number | undefined }[] = [];
+    const memories: MemoryChange[] = [];
     for (const unit of units) {
+      if (unit.memories) for (const m of unit.memories) memories.push(m);
       for (const r of unit.results ?? []) results.push({ value: r.value, key: r.key, seq: unit.inputSeq });
       unitsByKey.set(unit.key, (unitsByKey.get(unit.key) ?? 0) + 1);
       for (const e of unit.events) events.push(e);
@@ -148,6 +151,7 @@ export class CommitBuffer {
         timersDeleted,
         watermark,
         eventTimeWatermark,
+        ...(memories.length > 0 ? { memories } : {}),
         ...this.#appliedOrigins(control.marks),
         ...(this.#sequencer.changed && !hasDefect('forget-origin-sequences')
           ? { originSequences: this.#sequencer.toJson() }

@@ -70,7 +70,7 @@ function tentative(a: Attempt, index: number): Tentative {
   if (!t) {
     const slot = a.slot.actors[index];
     if (!slot) throw new Error(`key ${a.slot.key} has no actor ${index}`);
-    t = { state: slot.state, before: slot.state, events: [], timerOps: [], calls: 0 };
+    t = { state: slot.state, before: slot.state, events: [], timerOps: [], memories: [], calls: 0 };
     a.actors[index] = t;
   }
   return t;
@@ -136,6 +136,7 @@ function evolved(
     for (const event of events) t.events.push(ctx.journaled(event));
   });
   t.timerOps.push(...ctx.timerOps);
+  t.memories.push(...ctx.memoryWrites);
   for (const o of ctx.outputs) {
     const record = { value: o.payload, key: o.options?.key ?? ctx.key, headers: o.options?.headers ?? {} };
     emitted(record, o.options?.subject);

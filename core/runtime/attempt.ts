@@ -1,6 +1,6 @@
 import type { InputInfo } from '../actor/actor-context.ts';
 import type { ActorEvent } from '../actor/actor-definition.ts';
-import type { Json } from '../store/store.ts';
+import type { Json, MemoryChange } from '../store/store.ts';
 import type { DeadLetterPhase } from './dead-letter.ts';
 import type { KeySlot, Task } from './key-slot.ts';
 import type { TimerOp } from './step-context.ts';
@@ -22,6 +22,8 @@ export interface Tentative {
   readonly before: Json;
   readonly events: ActorEvent[];
   readonly timerOps: TimerOp[];
+  /** Long-term memory writes, committed with the events. */
+  readonly memories: MemoryChange[];
   /** Calls of the actor so far in this task (a split meets it more than once). */
   calls: number;
 }

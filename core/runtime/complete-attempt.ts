@@ -1,5 +1,6 @@
 import type { AppendRecord } from '../log/log.ts';
-import type { JournalEvent, Snapshot, TimerRow } from '../store/store.ts';
+import { prepareMemories } from '../store/memory-changes.ts';
+import type { JournalEvent, MemoryChange, Snapshot, TimerRow } from '../store/store.ts';
 import { type Attempt, StepFailure } from './attempt.ts';
 import { dueSnapshot } from './due-snapshot.ts';
 import type { AnyActor } from './program.ts';
@@ -32,6 +33,7 @@ export function completeAttempt(a: Attempt, o: CompleteOptions): Unit {
   const { slot, task } = a;
   const journal: JournalEvent[] = [];
   const ops: TimerOp[] = [];
+  const memories: MemoryChange[] = [];
   a.actors.forEach((t, i) => {
     const def = o.actors[i];
     const actorSlot = slot.actors[i];
@@ -50,9 +52,12 @@ export function completeAttempt(a: Attempt, o: CompleteOptions): Unit {
       });
     }
     ops.push(...t.timerOps);
+    memories.push(...t.memories);
   });
   try {
     checkUnit({ events: journal, outputs: a.drafts, timers: ops }, o.origin, o.checkOutput);
+    // A memory write no store keeps dead-letters its input here rather than failing the commit.
+    prepareMemories(memories);
   } catch (error) {
     if (error instanceof OutputRefused) throw new StepFailure('output', error.refusal, error);
     throw new StepFailure('store', error);
@@ -91,5 +96,6 @@ export function completeAttempt(a: Attempt, o: CompleteOptions): Unit {
     timersDeleted,
     timerSerial: timersSet.length > 0 ? slot.timerSerial : undefined,
     deliveries: task.kind === 'input' ? [task.delivery] : [],
+    ...(memories.length > 0 ? { memories } : {}),
   };
 }

@@ -2,7 +2,7 @@ import type { ActorContext, EmitOptions, InputInfo, StepInfo, Timers } from '../
 import type { ActorEvent } from '../actor/actor-definition.ts';
 import { NonDeterminismError } from '../errors/non-determinism-error.ts';
 import { checkJson } from '../store/storable.ts';
-import type { Json } from '../store/store.ts';
+import type { Json, MemoryChange } from '../store/store.ts';
 import { seededRandom, seedOf } from './seeded-random.ts';
 import { stepRefTo } from './step-refs.ts';
 import type { StepRecord } from './steps.ts';
@@ -31,6 +31,7 @@ export class StepContext<O extends Json> implements ActorContext<O> {
   readonly input: InputInfo | undefined;
   readonly outputs: { payload: O; options: EmitOptions | undefined }[] = [];
   readonly timerOps: TimerOp[] = [];
+  readonly memoryWrites: MemoryChange[] = [];
   readonly timers: Timers;
   readonly #host: StepHost;
   /** By call index: concurrent steps are journaled in completion order, and failed ones not at all. */
@@ -120,6 +121,10 @@ export class StepContext<O extends Json> implements ActorContext<O> {
 
   emit(payload: O, options?: EmitOptions): void {
     this.outputs.push({ payload, options });
+  }
+
+  writeMemory(change: MemoryChange): void {
+    this.memoryWrites.push(change);
   }
 
   #remember(index: number, value: Json, json: string): void {

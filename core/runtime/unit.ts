@@ -1,5 +1,5 @@
 import type { Delivery } from '../log/log.ts';
-import type { JournalEvent, Json, Snapshot, TimerRow } from '../store/store.ts';
+import type { JournalEvent, Json, MemoryChange, Snapshot, TimerRow } from '../store/store.ts';
 
 /** An output waiting for its commit; msgId is deterministic. */
 export interface OutputDraft {
@@ -27,6 +27,8 @@ export interface Unit {
   readonly deliveries: readonly Delivery[];
   /** Records that reached the end of the program's steps (see `Program.end`). */
   readonly results?: readonly { readonly value: unknown; readonly key: string }[];
+  /** Long-term memory writes of the task's actors. */
+  readonly memories?: readonly MemoryChange[];
 }
 
 /** An input the key applied already (or a republished upstream output): acknowledged, nothing written. */
