@@ -22,6 +22,21 @@ export type { Embedder, Embeddings } from './embedders/embedder.ts';
 export { type EmbedderOptions, embedderFor } from './embedders/embedder-for.ts';
 export { offlineEmbedder } from './embedders/offline-embedder.ts';
 export { OpenAIEmbedder } from './embedders/openai-embedder.ts';
+export { defineModel, type ModelDefinition, ModelRegistry } from './functions/define-model.ts';
+export { type EmbedOptions, embed } from './functions/embed.ts';
+export type { ModelFunction } from './functions/model-function.ts';
+export { type Predicted, type PredictOptions, predict } from './functions/predict.ts';
+export { type UpsertVectorsOptions, upsertVectors } from './functions/upsert-vectors.ts';
+export { type Match, type VectorSearchOptions, vectorSearch } from './functions/vector-search.ts';
+export {
+  classify,
+  extract,
+  type SentimentResult,
+  sentiment,
+  summarize,
+  type TextFunctionOptions,
+  translate,
+} from './functions/verticals.ts';
 export type { CollectionSpec, LongTermMemory, MemoryCollection } from './long-term/long-term-memory.ts';
 export { MemoryCollectionError, MemoryInputError } from './long-term/memory-errors.ts';
 export type {
