@@ -2,6 +2,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import { hasDefect } from '../defects.ts';
 import { OutboxDeleter } from '../exactly-once/outbox-deleter.ts';
 import { type PublishFallback, publishRow } from '../exactly-once/outbox-publisher.ts';
+import { CONTROL_ROW_HEADER } from '../exactly-once/watermark-control.ts';
 import type { Log } from '../log/log.ts';
 import type { OutboxRow, Store } from '../store/store.ts';
 import type { PartitionEvent } from './partition-event.ts';
@@ -50,7 +51,7 @@ export function sink(
       const work = async (): Promise<void> => {
         working = true;
         while (queue.length > 0 && !subscriber.closed) {
-          const batch = queue.splice(0, window);
+          const batch = queue.splice(0, barrierAt(queue, window));
           if (hasDefect('delete-before-puback')) deleter.delete(batch);
           const published = await Promise.all(batch.map((row) => publishRow(log, row, options.deadLetter)));
           if (!hasDefect('delete-before-puback')) deleter.delete(batch);
@@ -79,4 +80,22 @@ export function sink(
       });
       return () => subscription.unsubscribe();
     });
+}
+
+/**
+ * How many rows at the head of `queue` publish together: up to `window`, but a
+ * watermark control row never shares a batch with the data rows before it.
+ * Rows of one batch are appended concurrently, so a lost or retried append
+ * could land after a later one; a control row says every row before it is
+ * there, so it goes only once they all are.
+ */
+function barrierAt(queue: readonly OutboxRow[], window: number): number {
+  const control = isControlRow(queue[0]);
+  let n = 1;
+  while (n < queue.length && n < window && isControlRow(queue[n]) === control) n++;
+  return n;
+}
+
+function isControlRow(row: OutboxRow | undefined): boolean {
+  return row !== undefined && row.headers[CONTROL_ROW_HEADER] !== undefined;
 }
