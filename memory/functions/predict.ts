@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import type { OperatorFunction } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { structured } from '../../agents/models/structured.ts';
 import { defineActor } from '../../core/actor/actor-definition.ts';
 import { actor } from '../../core/pipeline/steps.ts';
@@ -38,7 +38,7 @@ export type Predicted<I, O, K extends string = 'prediction'> = I & { readonly [P
 export function predict<I, O extends Json, K extends string = 'prediction'>(
   fn: ModelFunction<I, O>,
   options: PredictOptions & { readonly as?: K } = {},
-): OperatorFunction<I, Predicted<I, O, K>> {
+): PredictStep<I, O, K> {
   const as = options.as ?? 'prediction';
   const gate = new Gate(options.capacity ?? 16);
   const metrics = options.metrics && AiMetrics.of(options.metrics);
@@ -85,8 +85,13 @@ export function predict<I, O extends Json, K extends string = 'prediction'>(
     },
     evolve: (state: Json) => state,
   });
-  return actor(def) as unknown as OperatorFunction<I, Predicted<I, O, K>>;
+  return actor(def) as unknown as PredictStep<I, O, K>;
 }
+
+/** `predict`'s step: any record the function's input takes goes on with the prediction beside its fields. */
+export type PredictStep<I, O, K extends string> = <R extends I>(
+  source: Observable<R>,
+) => Observable<Predicted<R, O, K>>;
 
 /** At most `size` calls at once; the rest wait in order. */
 class Gate {

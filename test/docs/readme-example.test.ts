@@ -25,6 +25,7 @@ const files = {
   react: '',
   workflow: '',
   memory: '',
+  ai: '',
 };
 beforeAll(async () => {
   readme = await readFile(join(root, 'README.md'), 'utf8');
@@ -40,6 +41,7 @@ beforeAll(async () => {
   files.react = await write('react', example('Agents', 0));
   files.workflow = await write('workflow', example('Agents', 1));
   files.memory = await write('memory', example('Memory'));
+  files.ai = await write('ai', example('AI functions'));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -210,6 +212,10 @@ it('the memory example recalls the runbook that names the error code, across a s
   expect(await run(files.memory, { EDDY_EMBEDDER: '' })).toEqual(['rb-2 0.29, rb-1 0.05']);
 }, 90_000);
 
+it('the AI functions example scores a review with two registered models (offline model)', async () => {
+  expect(await run(files.ai, { EDDY_MODEL: '' })).toEqual(['r-1 label,score string']);
+}, 90_000);
+
 it('every ts block of the README is tested here', () => {
   expect(tsBlocks().map((b) => b.heading)).toEqual([
     'Example',
@@ -222,6 +228,7 @@ it('every ts block of the README is tested here', () => {
     'Agents',
     'Agents',
     'Memory',
+    'AI functions',
   ]);
 });
 
