@@ -1,8 +1,7 @@
 import type { ActorContext } from '../../core/actor/actor-context.ts';
 import { type ApprovalResolved, deniedText, openApproval } from '../steps/approval.ts';
 import { type ModelStepOutcome, modelStep } from '../steps/model-step.ts';
-import type { StepScope } from '../steps/step-scope.ts';
-import { toolResultText, toolStep } from '../steps/tool-step.ts';
+import { type ToolScope, toolResultText, toolStep } from '../steps/tool-step.ts';
 import type { JournaledCall, ModelAnswered, ReactEvent, ToolFinished } from './react-events.ts';
 import type { ReactOutput } from './react-io.ts';
 import { reactMessages } from './react-prompt.ts';
@@ -83,6 +82,6 @@ export function deniedCall(call: JournaledCall, resolved: ApprovalResolved): Too
   return { type: 'ToolFinished', callId: call.id, name: call.name, ok: false, content: deniedText(resolved) };
 }
 
-function stepScope(scope: ReactScope, run: ActiveRun): StepScope {
+function stepScope(scope: ReactScope, run: ActiveRun): ToolScope {
   return { agent: scope.settings.name, runId: run.runId, ctx: scope.ctx, trace: scope.settings.trace };
 }

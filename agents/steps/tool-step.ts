@@ -1,4 +1,5 @@
-import type { Json } from '../../core/store/store.ts';
+import type { ActorContext } from '../../core/actor/actor-context.ts';
+import type { Json, MemoryChange } from '../../core/store/store.ts';
 import type { ToolCall } from '../models/chat-model.ts';
 import { runWithDeadline } from '../tools/run-with-deadline.ts';
 import { DEFAULT_TOOL_TIMEOUT_MS, type ToolResult, toolError } from '../tools/tool.ts';
@@ -11,6 +12,11 @@ import type { StepScope } from './step-scope.ts';
  * hand may not, and an agent's key must not wait on it forever.
  */
 const GRACE_MS = 1_000;
+
+/** A tool step also names its caller to the tools and makes their memory writes. */
+export type ToolScope = StepScope & {
+  readonly ctx: Pick<ActorContext, 'actor' | 'key' | 'run' | 'writeMemory'>;
+};
 
 /** One tool call of an agent. */
 export interface ToolStep<R extends Json> {
@@ -32,12 +38,12 @@ export interface ToolStep<R extends Json> {
  * @example
  * const finished = await toolStep(scope, { tools, call, record: (result) => toolResultText(result) });
  */
-export function toolStep<R extends Json>(scope: StepScope, step: ToolStep<R>): Promise<R> {
+export function toolStep<R extends Json>(scope: ToolScope, step: ToolStep<R>): Promise<R> {
   const { ctx, trace } = scope;
   const { call } = step;
-  return ctx.run(`tool:${call.name}`, async (info) => {
+  const recorded = ctx.run(`tool:${call.name}`, async (info) => {
     const started = performance.now();
-    const result = await callWithDeadline(step.tools, call, info.id);
+    const result = await callWithDeadline(step.tools, call, info.id, { actor: ctx.actor, key: ctx.key });
     trace?.({
       kind: 'tool',
       agent: scope.agent,
@@ -50,8 +56,32 @@ export function toolStep<R extends Json>(scope: StepScope, step: ToolStep<R>): P
       result: result.ok ? result.value : result.error,
       ms: Math.round(performance.now() - started),
     });
-    return step.record(result);
+    return withMemory(step.record(result), result);
   });
+  // The writes ride in the step's record, so a re-run that reads the record back makes them too.
+  return recorded.then((record) => {
+    if (!hasMemory(record)) return record;
+    for (const change of record[MEMORY]) ctx.writeMemory(change);
+    return Object.fromEntries(Object.entries(record).filter(([name]) => name !== MEMORY)) as unknown as R;
+  });
+}
+
+/** Where a step's record keeps the call's memory writes. */
+const MEMORY = '$memory';
+
+function withMemory<R extends Json>(record: R, result: ToolResult): R {
+  if (!result.ok || !result.memory?.length || !isObject(record)) return record;
+  return { ...(record as object), [MEMORY]: result.memory } as unknown as R;
+}
+
+function hasMemory(
+  record: Json,
+): record is { readonly [k: string]: Json } & { readonly [MEMORY]: MemoryChange[] } {
+  return isObject(record) && Array.isArray(record[MEMORY]);
+}
+
+function isObject(value: Json): value is { readonly [k: string]: Json } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A result as the model reads it in its tool message: the value as JSON, or the error's kind and message. */
@@ -59,11 +89,16 @@ export function toolResultText(result: ToolResult): string {
   return result.ok ? JSON.stringify(result.value) : `${result.error.kind}: ${result.error.message}`;
 }
 
-async function callWithDeadline(tools: Toolset, call: ToolCall, idempotencyKey: string): Promise<ToolResult> {
+async function callWithDeadline(
+  tools: Toolset,
+  call: ToolCall,
+  idempotencyKey: string,
+  caller: { readonly actor: string; readonly key: string },
+): Promise<ToolResult> {
   try {
     const limit = (tools.get(call.name)?.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS) + GRACE_MS;
     const outcome = await runWithDeadline(
-      (signal) => tools.execute(call, { idempotencyKey, signal }),
+      (signal) => tools.execute(call, { idempotencyKey, signal, caller }),
       limit,
       undefined,
     );

@@ -1,4 +1,4 @@
-import type { Json } from '../../core/store/store.ts';
+import type { Json, MemoryChange } from '../../core/store/store.ts';
 import type { ToolDefinition } from '../models/chat-model.ts';
 
 /**
@@ -37,7 +37,16 @@ export type ToolError = {
 
 /** The outcome of a call; plain JSON, so it can be journaled as it is. */
 export type ToolResult =
-  | { readonly ok: true; readonly value: Json }
+  | {
+      readonly ok: true;
+      readonly value: Json;
+      /**
+       * Long-term memory writes the call asks for (a `remember` tool): the
+       * agent journals them with the call's result and commits them with
+       * its events; the model is not shown them.
+       */
+      readonly memory?: readonly MemoryChange[];
+    }
   | { readonly ok: false; readonly error: ToolError };
 
 /** What the caller passes along with a call. */
@@ -55,6 +64,8 @@ export interface ToolCallContext {
   readonly idempotencyKey?: string;
   /** Overrides the tool's own time limit for this call. */
   readonly timeoutMs?: number;
+  /** Who calls: the agent and its key (memory tools keep each key's memories apart by it). */
+  readonly caller?: { readonly actor: string; readonly key: string };
 }
 
 /**

@@ -4,8 +4,7 @@ import type { ChatModel, ChatRequest, ChatResponse, ToolDefinition } from '../mo
 import { type ApprovalResolved, deniedText, openApproval } from '../steps/approval.ts';
 import { failureText, type ModelStepOutcome, modelStep } from '../steps/model-step.ts';
 import { plainJson } from '../steps/plain-json.ts';
-import type { StepScope } from '../steps/step-scope.ts';
-import { toolStep } from '../steps/tool-step.ts';
+import { type ToolScope, toolStep } from '../steps/tool-step.ts';
 import type { ToolResult } from '../tools/tool.ts';
 import type { BuiltinEvent } from './builtin-events.ts';
 import type { WorkflowChat } from './workflow-context.ts';
@@ -157,7 +156,7 @@ function prepare<Ev extends { readonly type: string }, Out extends Json>(
 
 function stepScope<Ev extends { readonly type: string }, Out extends Json>(
   scope: WorkflowScope<Ev, Out>,
-): StepScope {
+): ToolScope {
   return {
     agent: scope.settings.name,
     runId: scope.ctx.input?.id ?? '',

@@ -22,7 +22,7 @@ export function prepareMemories(changes: readonly MemoryChange[] | undefined): r
     if (c.kind === 'upsert') {
       checkText(c.row.text, `${at}.text`);
       checkTime(c.row.at, `${at}.at`);
-      if (c.row.expiresAt !== undefined) checkTime(c.row.expiresAt, `${at}.expiresAt`);
+      if (c.row.expiresAt !== null) checkTime(c.row.expiresAt, `${at}.expiresAt`);
       const v = c.row.embedding;
       if (!Array.isArray(v) || v.length === 0 || v.length > MAX_DIMENSIONS) {
         throw new UnstorableValueError(`${at}.embedding`, `expected 1..${MAX_DIMENSIONS} numbers`);

@@ -107,8 +107,8 @@ export interface CommitBatch {
   readonly memories?: readonly MemoryChange[];
 }
 
-/** One long-term memory record as a commit writes it (see `eddy/memory`). */
-export interface MemoryRow {
+/** One long-term memory record as a commit writes it (see `eddy/memory`); plain JSON, so steps can journal it. */
+export type MemoryRow = {
   readonly collection: string;
   readonly namespace: string;
   readonly id: string;
@@ -117,8 +117,9 @@ export interface MemoryRow {
   readonly metadata: { readonly [key: string]: Json };
   /** When it was written, ms since the epoch. */
   readonly at: number;
-  readonly expiresAt: number | undefined;
-}
+  /** null: never expires. */
+  readonly expiresAt: number | null;
+};
 
 /** A long-term memory write that commits with the journal of the input that made it. */
 export type MemoryChange =

@@ -76,7 +76,7 @@ export async function remember(
       embedding,
       metadata: item.metadata ?? {},
       at: ctx.now(),
-      expiresAt: item.expiresAt,
+      expiresAt: item.expiresAt ?? null,
     },
   });
 }

@@ -60,7 +60,7 @@ export function upsertVectors<T extends Json>(
             embedding,
             metadata: options.metadata?.(record) ?? {},
             at: ctx.input?.eventTime ?? ctx.now(),
-            expiresAt: options.expiresAt?.(record),
+            expiresAt: options.expiresAt?.(record) ?? null,
           },
         });
       }

@@ -66,7 +66,7 @@ export function memoryConformance(name: string, open: () => Promise<OpenedMemory
         metadata: { kind: 'note' },
         createdAt: T,
         updatedAt: T,
-        expiresAt: undefined,
+        expiresAt: null,
       });
       const hits = await c.recall({ namespaces: ['a'], embedding: [1, 0.05, 0], k: 2, now: T });
       expect(hits.map((h) => h.record.id)).toEqual(['x', 'y']);
@@ -233,7 +233,7 @@ export function memoryConformance(name: string, open: () => Promise<OpenedMemory
           embedding: v,
           metadata: { n: 1 },
           at: T,
-          expiresAt: undefined,
+          expiresAt: null,
         },
       });
       const batch = (epoch: number, version: number, memories: MemoryChange[]): CommitBatch => ({
@@ -291,7 +291,7 @@ export function memoryConformance(name: string, open: () => Promise<OpenedMemory
           embedding: [1, 0, 0],
           metadata: {},
           at: T,
-          expiresAt: undefined,
+          expiresAt: null,
         },
       };
       await expect(store.commit(batch(mine.epoch, 3, [stray]))).rejects.toThrow(/open it with sqlMemory/);

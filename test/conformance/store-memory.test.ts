@@ -25,7 +25,7 @@ describe('MemoryStore long-term memory rows', () => {
       embedding,
       metadata: {},
       at: 5,
-      expiresAt: undefined,
+      expiresAt: null,
     },
   });
   const batch = (epoch: number, memories: MemoryChange[]) => ({

@@ -4,7 +4,7 @@ import { deniedText, openApproval, resolveApproval } from '../../../agents/steps
 import type { ApprovalRejected } from '../../../agents/steps/approval-input.ts';
 import { modelStep } from '../../../agents/steps/model-step.ts';
 import type { StepScope } from '../../../agents/steps/step-scope.ts';
-import { toolResultText, toolStep } from '../../../agents/steps/tool-step.ts';
+import { type ToolScope, toolResultText, toolStep } from '../../../agents/steps/tool-step.ts';
 import type { TraceLine } from '../../../agents/steps/trace.ts';
 import type { Tool, ToolResult } from '../../../agents/tools/tool.ts';
 import { Toolset } from '../../../agents/tools/toolset.ts';
@@ -12,7 +12,7 @@ import type { ActorContext, StepInfo, Timers } from '../../../core/actor/actor-c
 import type { Json } from '../../../core/store/store.ts';
 
 /** A scope whose `run` runs each step at once under ids step-0, step-1, ..., noting names and results. */
-function scope(): StepScope & {
+function scope(): ToolScope & {
   readonly steps: { name: string; value: Json }[];
   readonly traced: TraceLine[];
 } {
@@ -23,7 +23,8 @@ function scope(): StepScope & {
     steps.push({ name, value });
     return value;
   };
-  return { agent: 'a', runId: 'r1', ctx: { key: 'k', run }, trace: (l) => traced.push(l), steps, traced };
+  const ctx = { actor: 'a', key: 'k', run, writeMemory: () => {} };
+  return { agent: 'a', runId: 'r1', ctx, trace: (l) => traced.push(l), steps, traced };
 }
 
 const answer: ChatResponse = {
