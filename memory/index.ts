@@ -18,6 +18,7 @@ export {
   recall,
   remember,
 } from './actor/actor-memory.ts';
+export { contextRetriever } from './agents/context-retriever.ts';
 export { type MemoryToolsOptions, memoryTools } from './agents/memory-tools.ts';
 export type { Embedder, Embeddings } from './embedders/embedder.ts';
 export { type EmbedderOptions, embedderFor } from './embedders/embedder-for.ts';

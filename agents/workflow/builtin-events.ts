@@ -15,7 +15,9 @@ export type WorkflowMessage = {
  * Events the built-in actions handle or send, next to the workflow's own:
  * send a `ChatRequest` and get a `ChatResponse` back (tool calls included, for
  * the workflow to act on); send a `ToolRequest` and get a `ToolResponse` (after
- * a human's approval when the tool requires one).
+ * a human's approval when the tool requires one); send a
+ * `ContextRetrievalRequest` and get a `ContextRetrievalResponse` (the agent's
+ * retriever's matches, journaled).
  */
 export type BuiltinEvent =
   | {
@@ -39,6 +41,20 @@ export type BuiltinEvent =
       readonly error: string | null;
     }
   | { readonly type: 'ToolRequest'; readonly id: string; readonly tool: string; readonly input: Json }
+  /** Context for a query from the agent's retriever (its long-term memory): answered with a `ContextRetrievalResponse`. */
+  | {
+      readonly type: 'ContextRetrievalRequest';
+      readonly id: string;
+      readonly query: string;
+      readonly k?: number;
+    }
+  | {
+      readonly type: 'ContextRetrievalResponse';
+      readonly id: string;
+      readonly query: string;
+      readonly matches: readonly Json[];
+      readonly error: string | null;
+    }
   | {
       readonly type: 'ToolResponse';
       readonly id: string;
@@ -52,4 +68,6 @@ export const BUILTIN_EVENT_TYPES: readonly BuiltinEventType[] = [
   'ChatResponse',
   'ToolRequest',
   'ToolResponse',
+  'ContextRetrievalRequest',
+  'ContextRetrievalResponse',
 ];

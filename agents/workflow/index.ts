@@ -5,3 +5,4 @@ export type { WorkflowActions, WorkflowChat, WorkflowContext } from './workflow-
 export { type ApprovalOutput, type WorkflowInput, workflowInputSchema } from './workflow-io.ts';
 export type { WorkflowJournalEvent, WorkflowState } from './workflow-journal.ts';
 export { WorkflowLoopError } from './workflow-loop-error.ts';
+export type { ContextRetriever } from './workflow-settings.ts';

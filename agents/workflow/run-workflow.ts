@@ -3,6 +3,7 @@ import type { Json } from '../../core/store/store.ts';
 import { type ApprovalTrigger, resolveApproval } from '../steps/approval.ts';
 import { approvalInputSchema } from '../steps/approval-input.ts';
 import type { BuiltinEvent } from './builtin-events.ts';
+import { retrievalAction } from './context-retrieval.ts';
 import type { WorkflowContext } from './workflow-context.ts';
 import type { ApprovalOutput } from './workflow-io.ts';
 import { evolveWorkflow, type WorkflowJournalEvent, type WorkflowState } from './workflow-journal.ts';
@@ -87,6 +88,10 @@ export async function runWorkflow<Ev extends { readonly type: string } & Json, O
     if (action) await action(event, workflowCtx);
     else if (event.type === 'ChatRequest')
       queue.push(await chatAction(scope, event as Extract<BuiltinEvent, { type: 'ChatRequest' }>));
+    else if (event.type === 'ContextRetrievalRequest')
+      queue.push(
+        await retrievalAction(scope, event as Extract<BuiltinEvent, { type: 'ContextRetrievalRequest' }>),
+      );
     else if (event.type === 'ToolRequest') {
       const next = await toolAction(scope, event as Extract<BuiltinEvent, { type: 'ToolRequest' }>, apply);
       if (next) queue.push(next);

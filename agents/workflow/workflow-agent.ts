@@ -14,7 +14,7 @@ import {
   type WorkflowJournalEvent,
   type WorkflowState,
 } from './workflow-journal.ts';
-import type { WorkflowSettings } from './workflow-settings.ts';
+import type { ContextRetriever, WorkflowSettings } from './workflow-settings.ts';
 
 /** What a workflow agent is made of: its name, its start event, its actions, and what they may use. */
 export interface WorkflowAgentOptions<
@@ -37,6 +37,8 @@ export interface WorkflowAgentOptions<
   readonly approvalTimeoutMs?: number;
   /** Receives a line per model and tool call actually made (replays write none). */
   readonly trace?: TraceSink;
+  /** Answers `ContextRetrievalRequest`s: e.g. `contextRetriever(memory)` of `eddy/memory`. */
+  readonly retrieve?: ContextRetriever;
 }
 
 /**
@@ -77,6 +79,7 @@ export function workflowAgent<In extends Json, Ev extends { readonly type: strin
     maxEventsPerInput: options.maxEventsPerInput ?? 100,
     approvalTimeoutMs: options.approvalTimeoutMs ?? 15 * 60_000,
     trace: options.trace,
+    retrieve: options.retrieve,
   };
   return defineActor<WorkflowState, WorkflowInput<In>, WorkflowJournalEvent, Out | ApprovalOutput>({
     name: options.name,
