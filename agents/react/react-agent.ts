@@ -6,6 +6,7 @@ import type { ChatModel, ChatParameters } from '../models/chat-model.ts';
 import type { TraceSink } from '../steps/trace.ts';
 import type { Tool, ToolSource } from '../tools/tool.ts';
 import { Toolset } from '../tools/toolset.ts';
+import type { ConversationSettings } from './conversation-memory.ts';
 import type { ReactEvent } from './react-events.ts';
 import type { ReactInput, ReactOutput } from './react-io.ts';
 import { runReact } from './react-loop.ts';
@@ -31,6 +32,13 @@ export interface ReactAgentOptions {
   /** A pending approval is denied after this long (a durable timer). Default 15 minutes. */
   readonly approvalTimeoutMs?: number;
   readonly trace?: TraceSink;
+  /**
+   * Short-term memory: each key's earlier questions and answers go with its
+   * next question, at most `maxTokens` of them (4 characters a token); older
+   * ones are folded into a summary by a journaled model call. Default: each
+   * question on its own.
+   */
+  readonly conversation?: ConversationSettings;
   /** Snapshot every N journal events. Default every 50, keep 2. */
   readonly snapshot?: { readonly every: number; readonly keep: number };
 }
@@ -71,10 +79,11 @@ export function reactAgent(
     parameters: options.parameters,
     approvalTimeoutMs: options.approvalTimeoutMs ?? 15 * 60_000,
     trace: options.trace,
+    conversation: options.conversation,
   };
   return defineActor<ReactState, ReactInput, ReactEvent, ReactOutput>({
     name: options.name,
-    initial: initialReactState,
+    initial: () => initialReactState(options.conversation !== undefined),
     decide: (state, input, ctx) => runReact(settings, state, { kind: 'input', input }, ctx),
     onTimer: (state, timer, ctx: ActorContext<ReactOutput>) =>
       runReact(settings, state, { kind: 'timer', name: timer.name }, ctx),

@@ -49,4 +49,6 @@ export type ReactEvent =
       readonly runId: string;
       readonly outcome: 'answer' | 'error';
       readonly error: string | null;
-    };
+    }
+  /** The oldest `dropped` turns of the conversation folded into `summary` (a journaled model call). */
+  | { readonly type: 'HistorySummarized'; readonly summary: string; readonly dropped: number };

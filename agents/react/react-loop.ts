@@ -1,5 +1,6 @@
 import type { ActorContext } from '../../core/actor/actor-context.ts';
 import { type ApprovalTrigger, resolveApproval } from '../steps/approval.ts';
+import { boundConversation } from './conversation-memory.ts';
 import { parseAnswer } from './parse-answer.ts';
 import type { JournaledCall, ReactEvent } from './react-events.ts';
 import type { ReactInput, ReactOutput } from './react-io.ts';
@@ -95,6 +96,11 @@ export async function runReact(
     const current = state.run as ActiveRun;
     if (parsed.ok) {
       apply({ type: 'RunFinished', runId: current.runId, outcome: 'answer', error: null });
+      const conversation = state.conversation;
+      if (settings.conversation && conversation) {
+        const bounded = await boundConversation(ctx, settings.model, conversation, settings.conversation);
+        if (bounded) apply(bounded);
+      }
       ctx.emit({
         type: 'answer',
         runId: current.runId,

@@ -21,6 +21,8 @@ export type PendingApproval = {
 /** One question being worked on. */
 export type ActiveRun = {
   readonly runId: string;
+  /** The question asked (absent in runs journaled before conversations were kept). */
+  readonly question?: string;
   readonly messages: readonly StoredMessage[];
   /** Model calls made so far. */
   readonly steps: number;
@@ -32,14 +34,27 @@ export type ActiveRun = {
   readonly usage: JournaledUsage;
 };
 
+/** A finished question and its answer, as short-term memory keeps them. */
+export type Turn = { readonly question: string; readonly answer: string };
+
+/** Short-term memory of a key: the turns so far (bounded, see `conversation`) and a summary of older ones. */
+export type Conversation = { readonly turns: readonly Turn[]; readonly summary: string | null };
+
 export type ReactState = {
   readonly run: ActiveRun | null;
+  /** Present when the agent keeps a conversation across questions (`conversation` option). */
+  readonly conversation?: Conversation;
   /** Questions that arrived while a run was waiting for an approval. */
   readonly queue: readonly { readonly runId: string; readonly question: string }[];
   readonly finished: number;
 };
 
-export const initialReactState = (): ReactState => ({ run: null, queue: [], finished: 0 });
+export const initialReactState = (conversation = false): ReactState => ({
+  run: null,
+  queue: [],
+  finished: 0,
+  ...(conversation ? { conversation: { turns: [], summary: null } } : {}),
+});
 
 /** Folds one journaled event into the state; pure. */
 export function evolveReact(state: ReactState, event: ReactEvent): ReactState {
@@ -53,7 +68,8 @@ export function evolveReact(state: ReactState, event: ReactEvent): ReactState {
         queue: state.queue.filter((q) => q.runId !== event.runId),
         run: {
           runId: event.runId,
-          messages: [{ role: 'user', content: event.question }],
+          question: event.question,
+          messages: [...remembered(state.conversation), { role: 'user', content: event.question }],
           steps: 0,
           repairs: 0,
           pendingCalls: [],
@@ -62,10 +78,48 @@ export function evolveReact(state: ReactState, event: ReactEvent): ReactState {
         },
       };
     case 'RunFinished':
-      return { ...state, run: null, finished: state.finished + 1 };
+      return {
+        ...state,
+        run: null,
+        finished: state.finished + 1,
+        ...(state.conversation && run && event.outcome === 'answer'
+          ? { conversation: withTurn(state.conversation, run) }
+          : {}),
+      };
+    case 'HistorySummarized':
+      return state.conversation
+        ? {
+            ...state,
+            conversation: { turns: state.conversation.turns.slice(event.dropped), summary: event.summary },
+          }
+        : state;
     default:
       return run ? { ...state, run: evolveRun(run, event) } : state;
   }
+}
+
+/** The conversation so far as the messages a new run starts with: the summary, then the turns. */
+function remembered(conversation: Conversation | undefined): StoredMessage[] {
+  if (!conversation) return [];
+  const messages: StoredMessage[] = [];
+  if (conversation.summary !== null) {
+    messages.push({ role: 'user', content: `Summary of our conversation so far: ${conversation.summary}` });
+    messages.push({ role: 'assistant', content: 'Understood.', calls: [] });
+  }
+  for (const t of conversation.turns) {
+    messages.push({ role: 'user', content: t.question }, { role: 'assistant', content: t.answer, calls: [] });
+  }
+  return messages;
+}
+
+/** The run's question and final answer, as a turn. */
+function withTurn(conversation: Conversation, run: ActiveRun): Conversation {
+  const answer = run.messages.findLast((m) => m.role === 'assistant');
+  if (!answer || run.question === undefined) return conversation;
+  return {
+    ...conversation,
+    turns: [...conversation.turns, { question: run.question, answer: answer.content }],
+  };
 }
 
 function evolveRun(run: ActiveRun, event: ReactEvent): ActiveRun {
