@@ -57,12 +57,20 @@ export async function runWorkflow<Ev extends { readonly type: string } & Json, O
     queue.push(settings.start(trigger.input));
   }
 
+  // Sensory memory: this input's alone.
+  const scratch = new Map<string, unknown>();
   const workflowCtx: WorkflowContext<Ev, Out> = {
     key: ctx.key,
     send: (event) => queue.push(event),
     emit: (output) => {
       apply({ type: 'OutputEmitted', output });
       ctx.emit(output);
+    },
+    scratch: {
+      get: (name) => scratch.get(name),
+      set: (name, value) => {
+        scratch.set(name, value);
+      },
     },
     memory: {
       get: (name) => state.memory[name],

@@ -21,6 +21,15 @@ export interface WorkflowContext<Ev extends { readonly type: string }, Out> {
   send(event: Ev | BuiltinEvent): void;
   /** An output record, written with the journal in one commit. */
   emit(output: Out): void;
+  /**
+   * Sensory memory: scratch for this input's actions, gone once its outputs
+   * are out. Not journaled: a re-run rebuilds it, as its actions run again
+   * with their recorded model and tool answers.
+   */
+  readonly scratch: {
+    get(name: string): unknown;
+    set(name: string, value: unknown): void;
+  };
   /** Short-term memory of this key, journaled. */
   readonly memory: {
     get(name: string): Json | undefined;

@@ -243,3 +243,54 @@ describe('workflow agent (Event/Action)', () => {
     expect(h.ledger.hung[0]?.key).toBe(h.ledger.calls[0]?.key);
   });
 });
+
+describe('workflow sensory memory', () => {
+  it("keeps scratch for one input's actions and drops it before the next input", async () => {
+    type Step = { readonly type: 'Seen'; readonly text: string } | { readonly type: 'Next' };
+    const agent = workflowAgent<{ text: string }, Step, { before: string | null; now: string }>({
+      name: 'scratchy',
+      start: (input) => ({ type: 'Seen', text: input.text }),
+      actions: {
+        Seen: (e, ctx) => {
+          ctx.emit({ before: (ctx.scratch.get('text') as string | undefined) ?? null, now: e.text });
+          ctx.scratch.set('text', e.text);
+          ctx.send({ type: 'Next' });
+        },
+        Next: (_e, ctx) => ctx.emit({ before: (ctx.scratch.get('text') as string) ?? null, now: 'next' }),
+      },
+    });
+    const log = new MemoryLog();
+    await log.ensureTopic({ subject: 'in', partitions: 1 });
+    const outputs: unknown[] = [];
+    const stage = new Stage({
+      name: 'scratchy',
+      log,
+      store: new MemoryStore(),
+      input: 'in',
+      output: 'out',
+      actor: agent,
+      schema: workflowInputSchema(z.object({ text: z.string() })),
+    });
+    await stage.start();
+    for (const [i, text] of ['a', 'b'].entries()) {
+      await log.append('in', { key: 'k', msgId: `m${i}`, payload: encoder.encode(JSON.stringify({ text })) });
+    }
+    expect(
+      await waitUntil(
+        async () => {
+          outputs.length = 0;
+          for await (const e of log.read('out', 0, 1)) outputs.push(JSON.parse(decoder.decode(e.payload)));
+          return outputs.length === 4;
+        },
+        { timeoutMs: 5_000 },
+      ),
+    ).toBeUndefined();
+    await stage.stop();
+    expect(outputs).toEqual([
+      { before: null, now: 'a' },
+      { before: 'a', now: 'next' },
+      { before: null, now: 'b' },
+      { before: 'b', now: 'next' },
+    ]);
+  });
+});
