@@ -2,9 +2,18 @@
 // and PGlite (20k × 384): ingest vectors/s; top-10 recall p50/p99 and recall@10 against exact search;
 // eddy's recall against one raw prepared SQL query on the same index and ef_search, in the same run;
 // hybrid recall p50/p99. Prints one JSON line per measurement.
+import { from, MemoryLog, pipeline, type Store } from 'eddy';
 import { PgliteStore, PgStore } from 'eddy/connectors';
-import { type MemoryCollection, type MemoryUpsert, sqlMemory } from 'eddy/memory';
+import {
+  embed,
+  type MemoryCollection,
+  type MemoryUpsert,
+  offlineEmbedder,
+  sqlMemory,
+  upsertVectors,
+} from 'eddy/memory';
 import pg from 'pg';
+import { z } from 'zod';
 import { startTestServices } from '../test/services/test-services.ts';
 
 const DIM = 384;
@@ -31,8 +40,19 @@ function random(seed: number): () => number {
     return s / 2 ** 32;
   };
 }
+/**
+ * Vectors the way embeddings come: around topics (200 centroids), each a
+ * centroid plus noise, so that nearest neighbours mean something (uniform
+ * random vectors in 384 dimensions are all about equally far apart, and no
+ * index finds their "nearest" well).
+ */
+const centroids = (() => {
+  const next = random(3);
+  return Array.from({ length: 200 }, () => Array.from({ length: DIM }, () => next() * 2 - 1));
+})();
 function vector(next: () => number): number[] {
-  return Array.from({ length: DIM }, () => next() * 2 - 1);
+  const c = centroids[Math.floor(next() * centroids.length)] as number[];
+  return c.map((x) => x + (next() * 2 - 1) * 0.6);
 }
 const percentile = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] as number;
@@ -48,7 +68,7 @@ async function ingest(c: MemoryCollection, count: number): Promise<number> {
         kind: 'upsert',
         namespace: `ns${j % 10}`,
         id: `m${j}`,
-        text: `${WORDS[j % WORDS.length]} incident ${j} on host-${j % 97}`,
+        text: `${WORDS[j % WORDS.length]} incident E${j % 5000} on host${j % 97}`,
         embedding: vector(next),
         at: 1_800_000_000_000 + j,
       });
@@ -119,7 +139,8 @@ async function measure(
       embedding: queries[i] as number[],
       k: K,
       now,
-      text: `${WORDS[i % WORDS.length]} host-${i % 97}`,
+      // An error code, as an operator searches for one: a few records carry it.
+      text: `E${(i * 37) % 5000}`,
     }),
   );
   console.log(
@@ -136,6 +157,53 @@ async function measure(
       recallAt10: Math.round((found / (sample.length * K)) * 1000) / 1000,
       hybridP50Ms: ms(percentile(hybrid, 50)),
       hybridP99Ms: ms(percentile(hybrid, 99)),
+    }),
+  );
+}
+
+/**
+ * Freshness: how long from appending a document to the pipeline's input
+ * until a recall can find it (embedded and written in its input's commit),
+ * one document at a time.
+ */
+async function freshness(store: Store, c: MemoryCollection, count: number): Promise<void> {
+  const log = new MemoryLog();
+  await log.ensureTopic({ subject: 'docs', partitions: 1 });
+  const docs = pipeline(
+    { name: `fresh-${c.name}`, log, store },
+    from('docs', z.object({ id: z.string(), text: z.string() })).pipe(
+      embed(offlineEmbedder({ dimensions: DIM }), { text: (d) => d.text }),
+      upsertVectors(c, {
+        namespace: () => 'fresh',
+        id: (d) => d.id,
+        text: (d) => d.text,
+        embedding: (d) => d.embedding,
+      }),
+    ),
+  );
+  docs.subscribe();
+  await docs.start();
+  const took: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    const doc = { id: `d${i}`, text: `runbook ${i}: restart the worker on E${i}` };
+    await log.append('docs', {
+      key: doc.id,
+      msgId: doc.id,
+      payload: new TextEncoder().encode(JSON.stringify(doc)),
+    });
+    while ((await c.get('fresh', doc.id)) === undefined) await new Promise((r) => setTimeout(r, 1));
+    took.push(performance.now() - started);
+  }
+  await docs.stop();
+  took.sort((a, b) => a - b);
+  console.log(
+    JSON.stringify({
+      bench: 'memory',
+      what: 'freshness',
+      documents: count,
+      p50Ms: ms(percentile(took, 50)),
+      p99Ms: ms(percentile(took, 99)),
     }),
   );
 }
@@ -169,6 +237,11 @@ try {
     () => pool.query('ANALYZE eddy_memories'),
   );
   await pool.end();
+  await freshness(
+    store,
+    await sqlMemory(store).collection({ name: `fresh_${Date.now()}`, dimensions: DIM }),
+    200,
+  );
   await store.close();
 
   const lite = new PgliteStore();

@@ -53,39 +53,41 @@ function distance(d: number, exact: boolean, table = ''): string {
 }
 
 /**
- * A recall's SQL. Plain: $5 the limit, optional filters from $6; the top $5
- * by cosine distance. Hybrid: $5 the limit, $6 how deep each ranking goes,
- * $7 the text, optional filters from $8; vector and full-text rankings fused
+ * A recall's SQL for the top `k` (written into the text, as a hand-written
+ * query would: a parameter there lets a generic plan guess the row count).
+ * Plain: optional filters from $5; the top k by cosine distance. Hybrid: $5
+ * how deep each ranking goes, $6 the text, optional filters from $7; vector
+ * and full-text rankings fused
  * by reciprocal rank (k = 60, as in the RRF paper), so a record both rank
  * high comes first and one only the words find (an error code) still makes
  * the list. The text's words are OR-ed: any of them matches.
  */
-export function recallSql(d: number, shape: RecallShape): string {
+export function recallSql(d: number, k: number, shape: RecallShape): string {
   const dist = distance(d, shape.exact);
   if (!shape.hybrid) {
     return `SELECT ${columns()}, 1 - (${dist}) AS score
   FROM eddy_memories
- WHERE ${filters(shape, 6)}
+ WHERE ${filters(shape, 5)}
  ORDER BY ${dist}
- LIMIT $5`;
+ LIMIT ${k}`;
   }
   return `WITH q AS (
-  SELECT replace(plainto_tsquery('simple', $7)::text, '&', '|')::tsquery AS words
+  SELECT replace(plainto_tsquery('simple', $6)::text, '&', '|')::tsquery AS words
 ), v AS (
   SELECT namespace, id, row_number() OVER (ORDER BY dist, namespace, id) AS r
     FROM (SELECT namespace, id, ${dist} AS dist
             FROM eddy_memories
-           WHERE ${filters(shape, 8)}
+           WHERE ${filters(shape, 7)}
            ORDER BY ${dist}
-           LIMIT $6) AS nearest
+           LIMIT $5) AS nearest
 ), t AS (
   SELECT namespace, id, row_number() OVER (ORDER BY rank DESC, namespace, id) AS r
     FROM (SELECT m.namespace, m.id, ts_rank_cd(m.words, q.words) AS rank
             FROM eddy_memories m, q
-           WHERE ${filters(shape, 8, 'm.')}
+           WHERE ${filters(shape, 7, 'm.')}
              AND m.words @@ q.words
            ORDER BY rank DESC, m.namespace, m.id
-           LIMIT $6) AS worded
+           LIMIT $5) AS worded
 ), fused AS (
   SELECT namespace, id, COALESCE(1.0 / (60 + v.r), 0) + COALESCE(1.0 / (60 + t.r), 0) AS rrf
     FROM v FULL JOIN t USING (namespace, id)
@@ -94,7 +96,7 @@ SELECT ${columns('m.')},
        1 - (${distance(d, shape.exact, 'm.')}) AS score, fused.rrf::float8 AS rrf
   FROM fused JOIN eddy_memories m ON m.collection = $1 AND m.namespace = fused.namespace AND m.id = fused.id
  ORDER BY fused.rrf DESC, m.namespace, m.id
- LIMIT $5`;
+ LIMIT ${k}`;
 }
 
 /** The nearest other record of a namespace ($1 collection, $2 vector, $3 namespace, $4 id, $5 now). */

@@ -213,12 +213,14 @@ class SqlMemoryCollection implements MemoryCollection {
       before: q.createdBefore !== undefined,
     };
     const hybrid = shape.hybrid;
-    const params: unknown[] = [this.name, vectorText(q.embedding), [...q.namespaces], q.now ?? Date.now(), k];
+    if (!Number.isInteger(k) || k < 1 || k > 1_000)
+      throw new MemoryInputError(this.name, `k must be an integer in 1..1000, got ${k}`);
+    const params: unknown[] = [this.name, vectorText(q.embedding), [...q.namespaces], q.now ?? Date.now()];
     if (hybrid) params.push(Math.max(HYBRID_DEPTH, k), q.text);
     if (shape.metadata) params.push(JSON.stringify(q.metadata));
     if (shape.from) params.push(q.createdFrom);
     if (shape.before) params.push(q.createdBefore);
-    const rows = await this.#driver.query(this.#sql(shape), params);
+    const rows = await this.#driver.query(this.#sql(k, shape), params);
     const recalled = rows.map((row) => ({
       record: recordOf(row),
       score: Number(row.score),
@@ -227,11 +229,11 @@ class SqlMemoryCollection implements MemoryCollection {
     return q.minScore === undefined ? recalled : recalled.filter((r) => r.score >= (q.minScore as number));
   }
 
-  #sql(shape: RecallShape): string {
-    const key = JSON.stringify(shape);
+  #sql(k: number, shape: RecallShape): string {
+    const key = `${k} ${JSON.stringify(shape)}`;
     let sql = this.#recalls.get(key);
     if (sql === undefined) {
-      sql = recallSql(this.dimensions, shape);
+      sql = recallSql(this.dimensions, k, shape);
       this.#recalls.set(key, sql);
     }
     return sql;

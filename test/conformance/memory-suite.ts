@@ -66,7 +66,7 @@ export function memoryConformance(name: string, open: () => Promise<OpenedMemory
         metadata: { kind: 'note' },
         createdAt: T,
         updatedAt: T,
-        expiresAt: null,
+        expiresAt: undefined,
       });
       const hits = await c.recall({ namespaces: ['a'], embedding: [1, 0.05, 0], k: 2, now: T });
       expect(hits.map((h) => h.record.id)).toEqual(['x', 'y']);
