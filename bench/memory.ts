@@ -209,7 +209,7 @@ async function freshness(store: Store, c: MemoryCollection, count: number): Prom
 }
 
 /** The hand-written query: one prepared statement on the same index (same expression, same filters). */
-const RAW = `SELECT namespace, id, text, embedding::text, metadata, created_at, updated_at, expires_at,
+const RAW = `SELECT namespace, id, text, metadata, created_at, updated_at, expires_at,
        1 - (embedding::vector(${DIM}) <=> $2::vector(${DIM})) AS score
   FROM eddy_memories WHERE collection = $1 AND namespace = ANY($3::text[])
    AND (expires_at IS NULL OR expires_at > $4)

@@ -6,8 +6,9 @@
  * by the uncast column, which no index serves.
  */
 
-function columns(t = ''): string {
-  return `${t}namespace, ${t}id, ${t}text, ${t}embedding::text AS embedding, ${t}metadata, ${t}created_at, ${t}updated_at, ${t}expires_at`;
+function columns(t = '', embeddings = true): string {
+  const embedding = embeddings ? `${t}embedding::text` : `'[]'`;
+  return `${t}namespace, ${t}id, ${t}text, ${embedding} AS embedding, ${t}metadata, ${t}created_at, ${t}updated_at, ${t}expires_at`;
 }
 
 export function indexName(collection: string): string {
@@ -28,6 +29,7 @@ export interface RecallShape {
   readonly metadata: boolean;
   readonly from: boolean;
   readonly before: boolean;
+  readonly embeddings: boolean;
 }
 
 /**
@@ -65,7 +67,7 @@ function distance(d: number, exact: boolean, table = ''): string {
 export function recallSql(d: number, k: number, shape: RecallShape): string {
   const dist = distance(d, shape.exact);
   if (!shape.hybrid) {
-    return `SELECT ${columns()}, 1 - (${dist}) AS score
+    return `SELECT ${columns('', shape.embeddings)}, 1 - (${dist}) AS score
   FROM eddy_memories
  WHERE ${filters(shape, 5)}
  ORDER BY ${dist}
@@ -92,7 +94,7 @@ export function recallSql(d: number, k: number, shape: RecallShape): string {
   SELECT namespace, id, COALESCE(1.0 / (60 + v.r), 0) + COALESCE(1.0 / (60 + t.r), 0) AS rrf
     FROM v FULL JOIN t USING (namespace, id)
 )
-SELECT ${columns('m.')},
+SELECT ${columns('m.', shape.embeddings)},
        1 - (${distance(d, shape.exact, 'm.')}) AS score, fused.rrf::float8 AS rrf
   FROM fused JOIN eddy_memories m ON m.collection = $1 AND m.namespace = fused.namespace AND m.id = fused.id
  ORDER BY fused.rrf DESC, m.namespace, m.id

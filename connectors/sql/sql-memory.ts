@@ -211,6 +211,7 @@ class SqlMemoryCollection implements MemoryCollection {
       metadata: q.metadata !== undefined,
       from: q.createdFrom !== undefined,
       before: q.createdBefore !== undefined,
+      embeddings: q.withEmbeddings === true,
     };
     const hybrid = shape.hybrid;
     if (!Number.isInteger(k) || k < 1 || k > 1_000)

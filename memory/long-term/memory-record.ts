@@ -69,12 +69,15 @@ export interface RecallQuery {
   readonly text?: string;
   /** Exact (brute-force) search instead of the HNSW index: slower, never misses. */
   readonly exact?: boolean;
+  /** Return each record's embedding too (default not: a 384-dim vector is ~4 KB to send and parse). */
+  readonly withEmbeddings?: boolean;
   /** "Now" for expiry, ms since the epoch (default: the wall clock). */
   readonly now?: number;
 }
 
 /** A recalled memory: cosine similarity, and its fused rank score when the recall was hybrid. */
 export interface Recalled {
+  /** Its `embedding` is empty unless the recall asked `withEmbeddings`. */
   readonly record: MemoryRecord;
   readonly score: number;
   readonly rrf?: number;
