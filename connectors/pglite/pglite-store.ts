@@ -61,6 +61,8 @@ function openPglite(options: PgliteStoreOptions): {
   });
   const ready = db.waitReady.then(async () => {
     await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
+    // As for PostgreSQL (see PgDriver): filtered HNSW scans go on until they have their rows.
+    await db.exec("SET hnsw.iterative_scan = 'strict_order'");
   });
   // Start-up failures surface at the first call; until then nobody listens.
   ready.catch(() => {});

@@ -8,6 +8,8 @@ import { statementName } from '../sql/statement-name.ts';
  * per connection (named by a hash of their text), so the commit statement is planned
  * once, not on every commit.
  */
+const ITERATIVE_SCAN = "SET hnsw.iterative_scan = 'strict_order'";
+
 export class PgDriver implements SqlDriver {
   readonly #pool: pg.Pool;
   readonly #ownsPool: boolean;
@@ -15,6 +17,12 @@ export class PgDriver implements SqlDriver {
   constructor(pool: pg.Pool, ownsPool: boolean, logger: Logger) {
     this.#pool = pool;
     this.#ownsPool = ownsPool;
+    // Long-term memory: an HNSW scan filtered to one key's namespace keeps scanning (in order) until
+    // it has its k rows, instead of stopping at ef_search candidates that are mostly other keys'.
+    // A custom setting is accepted before pgvector is loaded, and ignored by anything else.
+    pool.on('connect', (client) => {
+      client.query(ITERATIVE_SCAN).catch(() => {});
+    });
     if (ownsPool) {
       // An idle connection that breaks emits 'error' on the pool; unhandled, it would end the process.
       pool.on('error', (error) => logger.warn({ error: error.message }, 'idle PostgreSQL connection failed'));

@@ -298,6 +298,28 @@ export function memoryConformance(name: string, open: () => Promise<OpenedMemory
       expect((await store.load('a', 'k', stage, 0)).events.map((e) => e.version)).toEqual([1, 2]);
     });
 
+    it("finds a key's memories through the index among many other keys' (filtered scans go on until they have k)", async () => {
+      const c = await collection(8);
+      const rows: MemoryUpsert[] = [];
+      for (let i = 0; i < 1500; i++) {
+        rows.push(
+          upsert(
+            `key-${i % 300}`,
+            `m${i}`,
+            unit(Array.from({ length: 8 }, (_, j) => Math.sin(i * 13 + j * 5) + 1.2)),
+          ),
+        );
+      }
+      for (let i = 0; i < rows.length; i += 500) await c.write(rows.slice(i, i + 500));
+      const q = unit(Array.from({ length: 8 }, (_, j) => Math.cos(j * 2)));
+      for (const ns of ['key-7', 'key-123', 'key-299']) {
+        const indexed = await c.recall({ namespaces: [ns], embedding: q, k: 4, now: T });
+        const exact = await c.recall({ namespaces: [ns], embedding: q, k: 4, now: T, exact: true });
+        expect(exact).toHaveLength(4);
+        expect(indexed.map((h) => h.record.id)).toEqual(exact.map((h) => h.record.id));
+      }
+    });
+
     it('answers like a brute-force reference over random writes, deletes and namespaces (exact mode)', async () => {
       const c = await collection(4);
       const vec = fc
