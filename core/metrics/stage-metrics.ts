@@ -16,6 +16,8 @@ export class StageMetrics {
   /** Inputs at or below the committed watermark: processed, skipped or dead-lettered. */
   readonly inputs: Counter<'stage' | 'partition'>;
   readonly watermark: Gauge<'stage' | 'partition'>;
+  /** The partition's committed event clock, in seconds since the epoch: how far its windows can close. */
+  readonly eventTimeWatermark: Gauge<'stage' | 'partition'>;
   readonly commits: Counter<'stage' | 'partition' | 'outcome'>;
   readonly commitSeconds: Histogram<'stage'>;
   readonly journalEvents: Counter<'stage'>;
@@ -39,6 +41,12 @@ export class StageMetrics {
     this.watermark = new Gauge({
       name: 'eddy_stage_watermark',
       help: 'Committed watermark: every input at or below this log sequence is done.',
+      labelNames: LABELS,
+      registers,
+    });
+    this.eventTimeWatermark = new Gauge({
+      name: 'eddy_stage_event_time_watermark_seconds',
+      help: 'Committed event clock of the partition (seconds since the epoch); after a keyBy, the minimum over the partitions before it.',
       labelNames: LABELS,
       registers,
     });

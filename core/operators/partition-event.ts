@@ -19,4 +19,10 @@ export type PartitionEvent =
   | { readonly kind: 'row'; readonly row: OutboxRow }
   | { readonly kind: 'published'; readonly row: OutboxRow }
   | { readonly kind: 'result'; readonly result: PartResult }
-  | { readonly kind: 'committed'; readonly partition: number; readonly watermark: number };
+  | {
+      readonly kind: 'committed';
+      readonly partition: number;
+      readonly watermark: number;
+      /** The partition's event clock as committed (ms since the epoch). */
+      readonly eventTimeWatermark: number;
+    };

@@ -52,10 +52,15 @@ export function runPartition(
             options,
             { claim, timers, firstPosition },
             {
-              onCommitted: (rows, results, watermark) => {
+              onCommitted: (rows, results, watermark, eventTimeWatermark) => {
                 for (const row of rows) subscriber.next({ kind: 'row', row });
                 for (const result of results) subscriber.next({ kind: 'result', result });
-                subscriber.next({ kind: 'committed', partition: claim.partition, watermark });
+                subscriber.next({
+                  kind: 'committed',
+                  partition: claim.partition,
+                  watermark,
+                  eventTimeWatermark,
+                });
               },
               onFailed: (error) => subscriber.error(error),
             },

@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import { CONTROL_ROW_HEADER } from '../exactly-once/watermark-control.ts';
 import { StageMetrics } from '../metrics/stage-metrics.ts';
 import type { PartitionEvent } from '../operators/partition-event.ts';
 
@@ -29,6 +30,8 @@ export class PartMetrics {
   event(event: PartitionEvent): void {
     if (!this.#m || event.kind !== 'published') return;
     const { row } = event;
+    // Watermark control records are the pipeline's own bookkeeping, not outputs.
+    if (row.headers[CONTROL_ROW_HEADER] !== undefined) return;
     this.#m.outputs.inc({ stage: this.#stage, subject: row.subject });
     if (row.subject === this.#deadLetter) {
       this.#m.deadLetters.inc({ stage: this.#stage, phase: (row.payload as { phase: string }).phase });
@@ -36,12 +39,20 @@ export class PartMetrics {
   }
 
   /** The partition committed up to `watermark` (from `before`); `recovered`: it had failed since its last commit. */
-  committed(partition: number, before: number, watermark: number, recovered: boolean): void {
+  committed(
+    partition: number,
+    before: number,
+    watermark: number,
+    recovered: boolean,
+    eventTime: number,
+  ): void {
     if (!this.#m) return;
     const labels = { stage: this.#stage, partition: String(partition) };
     if (recovered) this.#m.restartDelay.set(labels, 0);
     if (watermark > before) this.#m.inputs.inc(labels, watermark - before);
     this.#m.watermark.set(labels, watermark);
+    // 0 until the partition's clock first moves: no gauge of the epoch.
+    if (eventTime > 0) this.#m.eventTimeWatermark.set(labels, eventTime / 1000);
   }
 
   changed(change: PartitionChange, running: number): void {

@@ -223,7 +223,8 @@ export class PartRunner {
     );
     const subscription = events.subscribe({
       next: (event) => {
-        if (event.kind === 'committed') this.#committed(event.partition, event.watermark);
+        if (event.kind === 'committed')
+          this.#committed(event.partition, event.watermark, event.eventTimeWatermark);
         this.events$.next(event);
       },
       error: (error: unknown) => {
@@ -247,9 +248,9 @@ export class PartRunner {
     this.#changed('started');
   }
 
-  #committed(partition: number, watermark: number): void {
+  #committed(partition: number, watermark: number, eventTime: number): void {
     const before = this.#watermarks.get(partition) ?? watermark;
-    this.#metrics.committed(partition, before, watermark, this.#restarts.committed(partition));
+    this.#metrics.committed(partition, before, watermark, this.#restarts.committed(partition), eventTime);
     this.#watermarks.set(partition, watermark);
   }
 

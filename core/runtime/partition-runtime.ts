@@ -25,7 +25,12 @@ import { controlUnit } from './unit.ts';
 
 export interface RuntimeHooks {
   /** A commit is done: the outbox rows it wrote (publish order), its results and the watermark. */
-  onCommitted(rows: readonly OutboxRow[], results: readonly PartResult[], watermark: number): void;
+  onCommitted(
+    rows: readonly OutboxRow[],
+    results: readonly PartResult[],
+    watermark: number,
+    eventTimeWatermark: number,
+  ): void;
   /** The runtime stopped on an error; `FencedError` means another owner has the partition. */
   onFailed(error: unknown): void;
 }
@@ -118,7 +123,12 @@ export class PartitionRuntime {
         committed: (taken, watermark) => {
           this.#keys.committed(taken.unitsByKey);
           const results = taken.results.map((r) => ({ ...r, partition: claim.partition }));
-          hooks.onCommitted(taken.outbox, results, watermark);
+          hooks.onCommitted(
+            taken.outbox,
+            results,
+            watermark,
+            taken.batch.eventTimeWatermark ?? claim.eventTimeWatermark,
+          );
         },
         failed: (error) => this.#fail(error),
       },

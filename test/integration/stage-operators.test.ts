@@ -98,6 +98,7 @@ describe('source, runPartition and sink composed by hand', () => {
       kind: 'committed',
       partition: 0,
       watermark: words.length,
+      eventTimeWatermark: expect.any(Number),
     });
 
     expect(published.map((r) => r.msgId)).toEqual(['leftover', ...words.map((_, i) => `words:0:${i + 1}:0`)]);

@@ -1,3 +1,4 @@
+import { Registry } from 'prom-client';
 import { map } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -130,8 +131,17 @@ describe('event time across keyBy hops and pipelines', () => {
     for (const at of [1_000, 25_000, 40_000]) await click(log, 'raw', fast, 'home', T0 + at);
     for (const at of [2_000, 3_000]) await click(log, 'raw', slow, 'home', T0 + at);
 
+    const metrics = new Registry();
     const upstream = pipeline(
-      { name: 'clean', log, store, commitIntervalMs: 1, watermarkIntervalMs: 1, idleTimeoutMs: false },
+      {
+        name: 'clean',
+        log,
+        store,
+        commitIntervalMs: 1,
+        watermarkIntervalMs: 1,
+        idleTimeoutMs: false,
+        metrics,
+      },
       from('raw', Click, { eventTime: (c) => c.at }).pipe(
         map((c) => ({ ...c, page: c.page.toUpperCase() })),
         keyBy((c) => c.page),
@@ -139,7 +149,7 @@ describe('event time across keyBy hops and pipelines', () => {
       ),
     );
     const downstream = pipeline(
-      { name: 'count', log, store, commitIntervalMs: 1, idleTimeoutMs: false },
+      { name: 'count', log, store, commitIntervalMs: 1, idleTimeoutMs: false, metrics },
       from('pages', Click, { eventTime: (c) => c.at, watermarks: 'upstream' }).pipe(
         actor(perPage('count')),
         to('count.out'),
@@ -169,5 +179,11 @@ describe('event time across keyBy hops and pipelines', () => {
     ]);
     // The control records never reached a step (they would fail the schema).
     expect(letters).toEqual([]);
+    // The downstream clock is a gauge; the control records are not counted as outputs.
+    const text = await metrics.metrics();
+    const clock =
+      text.match(/eddy_stage_event_time_watermark_seconds\{stage="count",partition="(\d)"\} (\S+)/g) ?? [];
+    expect(clock.map((l) => Number(l.split(' ').at(-1)))).toContain((T0 + 31_000) / 1000);
+    expect(text).toMatch(/eddy_stage_outputs_published_total\{stage="clean.1",subject="pages"\} 6\n/);
   });
 });
