@@ -20,7 +20,7 @@ export function estimatedTokens(turns: readonly Turn[], summary: string | null):
  * the oldest are folded into the summary by a model call, journaled (a
  * re-run or a replay reads the same summary back), until what is left fits
  * in half the bound, so the next summary is a while away. A failed call
- * drops those turns with the summary as it was: the bound holds either way.
+ * journals nothing and keeps the turns: the next answer tries again.
  */
 export async function boundConversation(
   ctx: Pick<ActorContext, 'run'>,
@@ -35,28 +35,41 @@ export async function boundConversation(
     dropped++;
   if (dropped === 0) dropped = 1;
   const older = turns.slice(0, dropped);
-  const text = await ctx.run('summarize-history', async () => {
-    try {
-      const answer = await model.chat({
-        messages: [
-          {
-            role: 'system',
-            content:
-              'Summarise this conversation for your own later use in at most 120 words: facts about the user, decisions, open questions. Keep names, ids and numbers.',
-          },
-          {
-            role: 'user',
-            content: [
-              ...(summary === null ? [] : [`Earlier summary: ${summary}`]),
-              ...older.map((t) => `User: ${t.question}\nYou: ${t.answer}`),
-            ].join('\n\n'),
-          },
-        ],
-      });
-      return answer.content.trim() || summary || '';
-    } catch {
-      return summary ?? '';
-    }
-  });
+  let text: string;
+  try {
+    text = await ctx.run('summarize-history', async () => {
+      const answer = await model
+        .chat({
+          messages: [
+            {
+              role: 'system',
+              content:
+                'Summarise this conversation for your own later use in at most 120 words: facts about the user, decisions, open questions. Keep names, ids and numbers.',
+            },
+            {
+              role: 'user',
+              content: [
+                ...(summary === null ? [] : [`Earlier summary: ${summary}`]),
+                ...older.map((t) => `User: ${t.question}\nYou: ${t.answer}`),
+              ].join('\n\n'),
+            },
+          ],
+        })
+        .catch((error: unknown) => {
+          throw new SummaryFailed(String(error));
+        });
+      const content = answer.content.trim();
+      if (content === '') throw new SummaryFailed('the model gave an empty summary');
+      return content;
+    });
+  } catch (error) {
+    // Nothing is journaled for a failed summary: the turns stay, and the next answer tries again.
+    if (error instanceof SummaryFailed) return undefined;
+    throw error;
+  }
   return { type: 'HistorySummarized', summary: text.slice(0, 4_000), dropped };
+}
+
+class SummaryFailed extends Error {
+  override readonly name = 'SummaryFailed';
 }

@@ -50,5 +50,8 @@ export type ReactEvent =
       readonly outcome: 'answer' | 'error';
       readonly error: string | null;
     }
+  /** The agent keeps a conversation from now on (`conversation` set), or no longer does. */
+  | { readonly type: 'ConversationStarted' }
+  | { readonly type: 'ConversationDropped' }
   /** The oldest `dropped` turns of the conversation folded into `summary` (a journaled model call). */
   | { readonly type: 'HistorySummarized'; readonly summary: string; readonly dropped: number };

@@ -52,6 +52,10 @@ export async function runReact(
     return true;
   };
 
+  // Whether a key keeps a conversation follows the setting, also for keys from before it changed.
+  if (settings.conversation && !state.conversation) apply({ type: 'ConversationStarted' });
+  if (!settings.conversation && state.conversation) apply({ type: 'ConversationDropped' });
+
   if (trigger.kind === 'timer') {
     if (!(await resume(trigger))) return events;
   } else if (trigger.input.type === 'approval') {

@@ -86,6 +86,12 @@ export function evolveReact(state: ReactState, event: ReactEvent): ReactState {
           ? { conversation: withTurn(state.conversation, run) }
           : {}),
       };
+    case 'ConversationStarted':
+      return state.conversation ? state : { ...state, conversation: { turns: [], summary: null } };
+    case 'ConversationDropped': {
+      const { conversation: _dropped, ...rest } = state;
+      return rest;
+    }
     case 'HistorySummarized':
       return state.conversation
         ? {

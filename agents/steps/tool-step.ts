@@ -56,7 +56,7 @@ export function toolStep<R extends Json>(scope: ToolScope, step: ToolStep<R>): P
       result: result.ok ? result.value : result.error,
       ms: Math.round(performance.now() - started),
     });
-    return withMemory(step.record(result), result);
+    return withMemory(step.record(withoutMemory(result)), result);
   });
   // The writes ride in the step's record, so a re-run that reads the record back makes them too.
   return recorded.then((record) => {
@@ -64,6 +64,13 @@ export function toolStep<R extends Json>(scope: ToolScope, step: ToolStep<R>): P
     for (const change of record[MEMORY]) ctx.writeMemory(change);
     return Object.fromEntries(Object.entries(record).filter(([name]) => name !== MEMORY)) as unknown as R;
   });
+}
+
+/** The result as the agent keeps it: the writes go beside it, once. */
+function withoutMemory(result: ToolResult): ToolResult {
+  if (!result.ok || result.memory === undefined) return result;
+  const { memory: _writes, ...rest } = result;
+  return rest;
 }
 
 /** Where a step's record keeps the call's memory writes. */

@@ -1,3 +1,4 @@
+import { registerMemoryCollection } from '../../core/store/memory-collections.ts';
 import type { Json } from '../../core/store/store.ts';
 import type {
   CollectionSpec,
@@ -32,7 +33,8 @@ import type { SqlDriver, SqlQueryable, SqlRow } from './sql-driver.ts';
 import type { SqlStore } from './sql-store.ts';
 import { storeDriver } from './store-driver.ts';
 
-const NAME = /^[a-z][a-z0-9_]{0,47}$/;
+// The index is eddy_memories_hnsw_<name>: PostgreSQL cuts identifiers at 63 bytes.
+const NAME = /^[a-z][a-z0-9_]{0,43}$/;
 /** Serializes collection creation (`memo` in ASCII): index DDL must not race. */
 const COLLECTION_LOCK = 0x6d656d6f;
 const DEFAULT_K = 5;
@@ -58,6 +60,7 @@ export function sqlMemory(store: SqlStore): LongTermMemory {
   return {
     collection: async (spec) => {
       const dimensions = await ensureCollection(driver, spec);
+      registerMemoryCollection(spec.name, dimensions);
       return new SqlMemoryCollection(driver, { ...spec, dimensions });
     },
   };
@@ -66,7 +69,7 @@ export function sqlMemory(store: SqlStore): LongTermMemory {
 async function ensureCollection(driver: SqlDriver, spec: CollectionSpec): Promise<number> {
   const { name, dimensions } = spec;
   if (!NAME.test(name)) {
-    throw new MemoryCollectionError(name, 'a name is a lower-case letter, then up to 47 of a-z, 0-9 and _');
+    throw new MemoryCollectionError(name, 'a name is a lower-case letter, then up to 43 of a-z, 0-9 and _');
   }
   if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 2000) {
     throw new MemoryCollectionError(name, `dimensions must be an integer in 1..2000, got ${dimensions}`);

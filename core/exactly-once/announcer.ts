@@ -28,6 +28,8 @@ export class Announcer {
   #announced: Announcement | undefined;
   #announcedAt = Number.NEGATIVE_INFINITY;
   #idleOwed = false;
+  /** Input came back after an idle announcement: the clock is owed again, even unmoved. */
+  #comeback = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: AnnouncerOptions, wake: () => void) {
@@ -44,6 +46,7 @@ export class Announcer {
   /** Input came again: an idle announcement not yet made is no longer owed. */
   active(): void {
     this.#idleOwed = false;
+    if (this.#announced?.kind === 'idle') this.#comeback = true;
   }
 
   /**
@@ -53,6 +56,8 @@ export class Announcer {
    */
   due(mark: number, now: boolean): boolean {
     if (this.#idleOwed) return !(this.#announced?.kind === 'idle' && this.#announced.value === mark);
+    // Downstream skips an idle partition until it speaks: say the clock at once, moved or not.
+    if (this.#comeback) return true;
     if (this.#announced !== undefined && mark <= this.#announced.value) return false;
     if (now) return this.#announced !== undefined || mark > this.#o.from;
     return Date.now() - this.#announcedAt >= this.#o.intervalMs;
@@ -64,6 +69,7 @@ export class Announcer {
       ? { kind: 'idle', value: mark }
       : { kind: 'watermark', value: mark };
     this.#idleOwed = false;
+    this.#comeback = false;
     this.#announced = announcement;
     this.#announcedAt = Date.now();
     return controlDrafts(this.#o.target, announcement);

@@ -16,6 +16,7 @@ import type {
 import { AppliedOrigins } from './applied-origins.ts';
 import { OriginSequencer } from './origin-sequencer.ts';
 import { MARKS_FIELD, type UpstreamMarks } from './upstream-marks.ts';
+import { CONTROL_ROW_HEADER } from './watermark-control.ts';
 
 /** What a batch says about event time besides its units: see `Committer`. */
 export interface BatchControl {
@@ -172,12 +173,20 @@ export class CommitBuffer {
   }
 
   #row(o: OutputDraft): OutboxRow {
+    const originSeq = this.#originSeq(o.subject, o.key);
+    // A control record's id is its place among the outputs to its partition: unique, and the same
+    // on a re-run of this commit (the sequences are committed state), where its value need not be.
+    const msgId =
+      o.headers[CONTROL_ROW_HEADER] === undefined
+        ? o.msgId
+        : `${this.#stage}:${this.#partition}:wm:${o.subject}:${partitionOf(o.key, this.#partitionsOf(o.subject) ?? 1)}:${originSeq}`;
     return {
       ...o,
+      msgId,
       stage: this.#stage,
       partition: this.#partition,
       position: this.#nextPosition++,
-      originSeq: this.#originSeq(o.subject, o.key),
+      originSeq,
     };
   }
 }

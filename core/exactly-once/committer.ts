@@ -98,6 +98,11 @@ export class Committer {
     return true;
   }
 
+  /** Inputs in flight or work not yet committed. */
+  get busy(): boolean {
+    return this.#tracker.inFlight > 0 || this.#buffer.size > 0 || this.#committing !== undefined;
+  }
+
   /** The partition has had no input for a while: the next commit tells the subjects downstream. */
   idle(): void {
     this.#announcer?.idle();

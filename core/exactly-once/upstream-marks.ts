@@ -120,11 +120,9 @@ export class UpstreamMarks {
 
 function senderAfter(prev: Sender | undefined, update: ControlUpdate): Sender {
   const { announcement } = update;
+  // An idle announcement says how far the partition got too: it may be the first to say so.
   return {
-    mark:
-      announcement.kind === 'watermark'
-        ? Math.max(prev?.mark ?? Number.NEGATIVE_INFINITY, announcement.value)
-        : prev?.mark,
+    mark: Math.max(prev?.mark ?? Number.NEGATIVE_INFINITY, announcement.value),
     idle: announcement.kind === 'idle',
     seq: update.seq,
   };

@@ -61,6 +61,7 @@ export function controlDrafts(target: AnnounceTarget, announcement: Announcement
     const keys = controlKeys(target.partitionsOf(subject) ?? 1);
     keys.forEach((key, p) => {
       drafts.push({
+        // Replaced by one from its origin seq when the commit numbers it (see CommitBuffer).
         msgId: `${target.stage}:${target.partition}:${announcement.kind}:${announcement.value}:${subject}:${p}`,
         subject,
         key,

@@ -1,7 +1,7 @@
 import type { ActorEvent, Decision, FiredTimer } from '../actor/actor-definition.ts';
 import type { Committer } from '../exactly-once/committer.ts';
 import { shown } from '../text.ts';
-import { type Attempt, type Flowing, failingAs, StepFailure, type Tentative } from './attempt.ts';
+import { type Attempt, asFailure, type Flowing, failingAs, StepFailure, type Tentative } from './attempt.ts';
 import type { AnyActor } from './program.ts';
 import { StepContext } from './step-context.ts';
 import { type StepRecord, stepsUnit } from './steps.ts';
@@ -60,7 +60,7 @@ export function callActor(
   return decision.then(
     (events) => (host.stopped() ? undefined : evolved(def, t, ctx, events, emitted)),
     (error: unknown) => {
-      throw error instanceof StepFailure ? error : new StepFailure(phase, error);
+      throw asFailure(phase, error);
     },
   );
 }

@@ -1,5 +1,6 @@
 import type { InputInfo } from '../actor/actor-context.ts';
 import type { ActorEvent } from '../actor/actor-definition.ts';
+import { UnavailableError } from '../errors/unavailable-error.ts';
 import type { Json, MemoryChange } from '../store/store.ts';
 import type { DeadLetterPhase } from './dead-letter.ts';
 import type { KeySlot, Task } from './key-slot.ts';
@@ -74,6 +75,17 @@ export function failingAs<T>(phase: DeadLetterPhase, step: () => T): T {
   try {
     return step();
   } catch (error) {
-    throw error instanceof StepFailure ? error : new StepFailure(phase, error);
+    throw asFailure(phase, error);
   }
+}
+
+/**
+ * A step's error as the task sees it: a `StepFailure` dead-letters the input;
+ * an `UnavailableError` (a service down, not the record's fault) stays as it
+ * is and restarts the partition from its last commit.
+ */
+export function asFailure(phase: DeadLetterPhase, error: unknown): unknown {
+  return error instanceof StepFailure || error instanceof UnavailableError
+    ? error
+    : new StepFailure(phase, error);
 }

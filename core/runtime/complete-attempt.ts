@@ -1,5 +1,6 @@
 import type { AppendRecord } from '../log/log.ts';
 import { prepareMemories } from '../store/memory-changes.ts';
+import { memoryChangeProblem } from '../store/memory-collections.ts';
 import type { JournalEvent, MemoryChange, Snapshot, TimerRow } from '../store/store.ts';
 import { type Attempt, StepFailure } from './attempt.ts';
 import { dueSnapshot } from './due-snapshot.ts';
@@ -58,6 +59,10 @@ export function completeAttempt(a: Attempt, o: CompleteOptions): Unit {
     checkUnit({ events: journal, outputs: a.drafts, timers: ops }, o.origin, o.checkOutput);
     // A memory write no store keeps dead-letters its input here rather than failing the commit.
     prepareMemories(memories);
+    for (const m of memories) {
+      const problem = memoryChangeProblem(m);
+      if (problem !== undefined) throw new TypeError(problem);
+    }
   } catch (error) {
     if (error instanceof OutputRefused) throw new StepFailure('output', error.refusal, error);
     throw new StepFailure('store', error);

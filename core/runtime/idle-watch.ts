@@ -1,5 +1,7 @@
 /** What an `IdleWatch` says. */
 export interface IdleHooks {
+  /** Work is still in flight (inputs not yet committed): not idle, however long since the last arrival. */
+  busy(): boolean;
   /** Nothing arrived for the timeout. */
   idle(): void;
   /** Something arrived after `idle` was said. */
@@ -43,6 +45,11 @@ export class IdleWatch {
 
   #check(): void {
     if (this.#said || Date.now() - this.#last < this.#timeoutMs) return;
+    // Its outputs are still to come, and they would be late downstream of an idle mark.
+    if (this.#hooks.busy()) {
+      this.#last = Date.now();
+      return;
+    }
     this.#said = true;
     this.#hooks.idle();
   }

@@ -186,6 +186,7 @@ export class PartitionRuntime {
     this.#idle =
       announce && idleMs !== undefined
         ? new IdleWatch(idleMs, {
+            busy: () => this.#committer.busy,
             idle: () => this.#committer.idle(),
             active: () => this.#committer.active(),
           })

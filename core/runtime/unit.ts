@@ -46,8 +46,8 @@ export function skippedUnit(key: string, delivery: Delivery): Unit {
   };
 }
 
-/** The key a watermark control record's unit goes under: it belongs to no key. */
-export const CONTROL_KEY = '~control';
+/** The key a watermark control record's unit goes under: no key can be it (keys hold no NUL). */
+export const CONTROL_KEY = '\u0000control';
 
 /** A watermark control record taken in: acknowledged with the commit; no key's progress moves. */
 export function controlUnit(delivery: Delivery): Unit {

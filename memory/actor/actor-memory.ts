@@ -1,6 +1,8 @@
 import type { ActorContext } from '../../core/actor/actor-context.ts';
+import { UnavailableError } from '../../core/errors/unavailable-error.ts';
 import type { Json } from '../../core/store/store.ts';
 import type { Embedder } from '../embedders/embedder.ts';
+import { unavailableIfTransient } from '../functions/unavailable.ts';
 import type { MemoryCollection } from '../long-term/long-term-memory.ts';
 import { MemoryCollectionError, MemoryInputError } from '../long-term/memory-errors.ts';
 import type { RecallQuery } from '../long-term/memory-record.ts';
@@ -61,8 +63,12 @@ export async function remember(
 ): Promise<void> {
   const { collection, embedder } = memory;
   const embedding = await ctx.run(`embed ${collection.name}`, async () => {
-    const { vectors } = await embedder.embed([item.text]);
-    return [...(vectors[0] ?? [])];
+    try {
+      const { vectors } = await embedder.embed([item.text]);
+      return [...(vectors[0] ?? [])];
+    } catch (error) {
+      throw unavailableIfTransient(`embedder ${embedder.id}`, error);
+    }
   });
   const problem = vectorProblem(embedding, collection.dimensions);
   if (problem !== undefined) throw new MemoryInputError(collection.name, `${embedder.id}: ${problem}`);
@@ -129,13 +135,24 @@ export function recall(
   const { collection, embedder } = memory;
   const { shared, hybrid, ...filters } = options;
   return ctx.run(`recall ${collection.name}`, async () => {
-    const [embedding] = (await embedder.embed([text])).vectors;
-    const hits = await collection.recall({
-      ...filters,
-      namespaces: [keyNamespace(ctx.actor, ctx.key), ...(shared ?? [])],
-      embedding: [...(embedding ?? [])],
-      ...(hybrid === false ? {} : { text }),
-    });
+    let embedding: readonly number[] | undefined;
+    try {
+      [embedding] = (await embedder.embed([text])).vectors;
+    } catch (error) {
+      throw unavailableIfTransient(`embedder ${embedder.id}`, error);
+    }
+    let hits: Awaited<ReturnType<MemoryCollection['recall']>>;
+    try {
+      hits = await collection.recall({
+        ...filters,
+        namespaces: [keyNamespace(ctx.actor, ctx.key), ...(shared ?? [])],
+        embedding: [...(embedding ?? [])],
+        ...(hybrid === false ? {} : { text }),
+      });
+    } catch (error) {
+      if (error instanceof MemoryInputError) throw error;
+      throw new UnavailableError(`memory collection ${collection.name}`, { cause: error });
+    }
     return hits.map((h) => ({
       namespace: h.record.namespace,
       id: h.record.id,

@@ -6,6 +6,7 @@ import { actor } from '../../core/pipeline/steps.ts';
 import type { Json } from '../../core/store/store.ts';
 import { AiMetrics } from './ai-metrics.ts';
 import type { ModelFunction } from './model-function.ts';
+import { unavailableIfTransient } from './unavailable.ts';
 
 export interface PredictOptions {
   /** The field the prediction goes under in the record passed on. Default `prediction`. */
@@ -76,7 +77,8 @@ export function predict<I, O extends Json, K extends string = 'prediction'>(
             };
           } catch (error) {
             metrics?.calls.inc({ function: fn.name, model: model.id, outcome: 'failed' });
-            throw error;
+            // Down or rate-limited after its retries: not the record's fault, the partition tries later.
+            throw unavailableIfTransient(`model ${model.id}`, error);
           }
         }),
       );

@@ -2,14 +2,16 @@ import type { MemoryRecord, MemoryWrite, Recalled, RecallQuery, WriteOutcome } f
 
 /** A collection's settings: fixed when it is created. */
 export interface CollectionSpec {
-  /** `[a-z][a-z0-9_]*`, at most 48 characters. */
+  /** `[a-z][a-z0-9_]*`, at most 44 characters. */
   readonly name: string;
   /** The embedding dimension (1..2000, pgvector's HNSW limit). */
   readonly dimensions: number;
   /**
-   * A write whose embedding is at least this similar (cosine) to a memory of
-   * the same namespace updates that memory instead of adding a near copy.
-   * Default: off.
+   * A `write` whose embedding is at least this similar (cosine) to a memory
+   * of the same namespace updates that memory instead of adding a near copy.
+   * It applies to `write` through this handle; writes that commit with an
+   * actor's journal (`remember`, `upsertVectors`, memory tools) are upserts
+   * by id. Default: off.
    */
   readonly dedupThreshold?: number;
 }

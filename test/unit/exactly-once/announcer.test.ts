@@ -65,6 +65,13 @@ describe('Announcer', () => {
     a.idle();
     a.active();
     expect(a.due(200, false)).toBe(false);
+    // Back after an idle announcement: the clock goes out at once, even unmoved, so downstream counts it again.
+    a.idle();
+    a.take(200);
+    a.active();
+    expect(a.due(200, false)).toBe(true);
+    expect(a.take(200)[0]?.payload).toEqual({ watermark: 200, idle: false, partitions: 4 });
+    expect(a.due(200, false)).toBe(false);
   });
 
   it('finds a control key for every partition', () => {

@@ -45,6 +45,10 @@ describe('UpstreamMarks', () => {
       for (const p of order) marks.apply(said(p, 2, p === 0 ? 900 : 40, 'idle', 2));
       expect(marks.clock).toBe(900);
     }
+    // An idle announcement says how far its partition got, too.
+    const one = new UpstreamMarks(0);
+    one.apply(said(0, 1, 100, 'watermark', 1));
+    expect(one.apply(said(0, 2, 150, 'idle', 1))).toBe(150);
     const none = new UpstreamMarks(50);
     none.apply(said(0, 1, 10, 'idle', 1));
     expect(none.clock).toBe(50);
