@@ -1,5 +1,5 @@
 export * from './jetstream/index.ts';
 export { PgliteStore, type PgliteStoreOptions } from './pglite/index.ts';
 export { PgStore, type PgStoreOptions } from './postgres/index.ts';
-export { migrations, UnsafeIntegerError } from './sql/index.ts';
+export { memoryMigrations, migrations, UnsafeIntegerError } from './sql/index.ts';
 export { type LookupDatabase, type SqlLookupTableOptions, sqlLookupTable } from './sql/sql-lookup-table.ts';

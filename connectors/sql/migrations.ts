@@ -140,8 +140,17 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE eddy_outbox ADD COLUMN origin_seq bigint NOT NULL DEFAULT 0;
     `,
   },
+];
+
+/**
+ * The tables of long-term memory, applied like the store's (same table of
+ * applied versions, same lock) but only when memory is used: the first
+ * `sqlMemory(store).collection(...)` runs them. So a store that never keeps
+ * memories needs no pgvector on its server.
+ */
+export const memoryMigrations: readonly Migration[] = [
   {
-    version: 5,
+    version: 1001,
     name: 'long-term memory: collections and memories (pgvector, full text)',
     sql: `
       -- Long-term memory needs pgvector on the server (PGlite loads it itself).

@@ -29,6 +29,8 @@ import {
   UPSERT_MANY_SQL,
   UPSERT_SQL,
 } from './memory-statements.ts';
+import { migrate } from './migrate.ts';
+import { memoryMigrations } from './migrations.ts';
 import type { SqlDriver, SqlQueryable, SqlRow } from './sql-driver.ts';
 import type { SqlStore } from './sql-store.ts';
 import { storeDriver } from './store-driver.ts';
@@ -44,8 +46,9 @@ const HYBRID_DEPTH = 40;
 /**
  * Long-term memory in the store's PostgreSQL database: `PgStore` (pgvector
  * on the server) or `PgliteStore` (PGlite's vector extension), the same SQL
- * on both, tables from the shared migration set (run `store.migrate()`
- * first). Each collection gets an HNSW index (cosine; m 16, ef_construction
+ * on both. Run `store.migrate()` first; the memory tables come with the
+ * first `collection(...)` (`memoryMigrations`, recorded with the store's).
+ * Each collection gets an HNSW index (cosine; m 16, ef_construction
  * 64) of its own dimension.
  *
  * @example
@@ -59,11 +62,26 @@ export function sqlMemory(store: SqlStore): LongTermMemory {
   const driver = storeDriver(store);
   return {
     collection: async (spec) => {
+      await memoryTables(driver);
       const dimensions = await ensureCollection(driver, spec);
       registerMemoryCollection(spec.name, dimensions);
       return new SqlMemoryCollection(driver, { ...spec, dimensions });
     },
   };
+}
+
+const migrated = new WeakMap<SqlDriver, Promise<void>>();
+
+/** The memory tables, made on first use (see `memoryMigrations`); once per driver. */
+function memoryTables(driver: SqlDriver): Promise<void> {
+  let done = migrated.get(driver);
+  if (done === undefined) {
+    done = migrate(driver, memoryMigrations);
+    migrated.set(driver, done);
+    // A failed attempt is not kept: the next collection() tries again.
+    done.catch(() => migrated.delete(driver));
+  }
+  return done;
 }
 
 async function ensureCollection(driver: SqlDriver, spec: CollectionSpec): Promise<number> {

@@ -1,5 +1,7 @@
-import { afterAll, beforeAll } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgStore } from '../../connectors/postgres/pg-store.ts';
+import { memoryMigrations, migrations } from '../../connectors/sql/migrations.ts';
 import { sqlMemory } from '../../connectors/sql/sql-memory.ts';
 import { createTestDatabase, type TestDatabase } from '../services/index.ts';
 import { memoryConformance } from './memory-suite.ts';
@@ -14,4 +16,32 @@ memoryConformance('PostgreSQL + pgvector', async () => {
   const store = new PgStore({ url: db.url, maxConnections: 4 });
   await store.migrate();
   return { memory: sqlMemory(store), store, close: () => store.close() };
+});
+
+describe('memory tables on PostgreSQL', () => {
+  it('come with the first collection, so a store alone needs no pgvector tables; both record their versions', async () => {
+    const fresh = await createTestDatabase();
+    const store = new PgStore({ url: fresh.url, maxConnections: 2 });
+    try {
+      await store.migrate();
+      const pool = new pg.Pool({ connectionString: fresh.url, max: 1 });
+      const tables = async () =>
+        (
+          await pool.query<{ t: string }>(
+            "SELECT tablename AS t FROM pg_tables WHERE tablename LIKE 'eddy_memor%' ORDER BY 1",
+          )
+        ).rows.map((r) => r.t);
+      expect(await tables()).toEqual([]);
+      await sqlMemory(store).collection({ name: 'first', dimensions: 3 });
+      expect(await tables()).toEqual(['eddy_memories', 'eddy_memory_collections']);
+      const { rows } = await pool.query<{ version: number }>(
+        'SELECT version FROM eddy_schema_migrations ORDER BY version',
+      );
+      expect(rows.map((r) => r.version)).toEqual([...migrations, ...memoryMigrations].map((m) => m.version));
+      await pool.end();
+    } finally {
+      await store.close();
+      await fresh.drop();
+    }
+  });
 });
