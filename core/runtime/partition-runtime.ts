@@ -11,11 +11,13 @@ import { type Logger, silentLogger } from '../logger.ts';
 import type { PartResult } from '../operators/partition-event.ts';
 import type { OutboxRow, PartitionClaim, TimerRow } from '../store/store.ts';
 import { shown } from '../text.ts';
+import { announceOptions } from './announce-options.ts';
 import { INVALID_KEY } from './dead-letter.ts';
 import { IdleWatch } from './idle-watch.ts';
 import { KeyScheduler } from './key-scheduler.ts';
 import type { KeySlot } from './key-slot.ts';
 import type { Program } from './program.ts';
+import { type EventTimeRead, readEventTime } from './read-event-time.ts';
 import { recoverSlot } from './recover-slot.ts';
 import type { RuntimeOptions } from './runtime-options.ts';
 import { seqOf, timerSerialOf } from './task.ts';
@@ -87,21 +89,7 @@ export class PartitionRuntime {
     const upstream = program.clock === 'upstream';
     const marks = (): UpstreamMarks => UpstreamMarks.fromJson(claim.appliedOrigins, claim.eventTimeWatermark);
     this.#marks = upstream ? marks() : undefined;
-    const announceTo = program.announceTo ?? [];
-    const announce =
-      announceTo.length === 0
-        ? undefined
-        : {
-            target: {
-              stage: options.stage,
-              partition: claim.partition,
-              partitions: options.inputPartitions ?? 1,
-              subjects: announceTo,
-              partitionsOf: options.outputPartitions ?? (() => undefined),
-            },
-            intervalMs: options.watermarkIntervalMs ?? 200,
-            from: claim.eventTimeWatermark,
-          };
+    const announce = announceOptions(program, options, claim);
     this.#committer = new Committer(
       {
         store: options.store,
@@ -214,7 +202,7 @@ export class PartitionRuntime {
       this.#control(delivery);
       return;
     }
-    const read = this.#eventTimeOf(delivery);
+    const read = readEventTime(this.#program, delivery.envelope, this.#timers.eventClock);
     // Under upstream clocks a data record moves nothing: control records do.
     const clock = this.#marks ? this.#timers.eventClock : read.eventTime;
     if (!this.#committer.receive(delivery, clock)) {
@@ -247,32 +235,6 @@ export class PartitionRuntime {
     this.#committer.finish(controlUnit(delivery), env.seq, env.origin);
   }
 
-  /**
-   * The input's event time: the envelope's, or what the program reads from the
-   * record (decoded here once, and kept for its task; fractions of a ms are
-   * dropped). A record that does not decode or gives no usable time must not
-   * move the clock (its append time could be a month ahead of a backfill): it
-   * gets the partition's clock as it is, and its task dead-letters it or runs it.
-   */
-  #eventTimeOf(delivery: Delivery): { eventTime: number; decoded?: { readonly value: unknown } } {
-    const env = delivery.envelope;
-    const read = this.#program.eventTime;
-    if (!read || env.keyProblem !== undefined) return { eventTime: env.eventTime };
-    let value: unknown;
-    try {
-      value = this.#program.decode(env.payload, env);
-    } catch {
-      return { eventTime: this.#timers.eventClock };
-    }
-    let t: number;
-    try {
-      t = Math.floor(read(value));
-    } catch {
-      t = Number.NaN;
-    }
-    return { eventTime: Number.isSafeInteger(t) ? t : this.#timers.eventClock, decoded: { value } };
-  }
-
   /** Finishes all accepted work, commits it, and stops. Deliveries that arrive later are left unacked. */
   async drain(): Promise<void> {
     this.#stopped = true;
@@ -294,10 +256,7 @@ export class PartitionRuntime {
   }
 
   /** A record without a valid key runs under `INVALID_KEY`, in log order, to become a dead letter. */
-  #enqueueInput(
-    delivery: Delivery,
-    read: { eventTime: number; decoded?: { readonly value: unknown } },
-  ): void {
+  #enqueueInput(delivery: Delivery, read: EventTimeRead): void {
     const env = delivery.envelope;
     const clock = this.#timers.eventClock;
     const problem = env.keyProblem ?? keyProblem(env.key);
