@@ -21,6 +21,11 @@ export function announceOffline(id: string, reason: string, logger: Logger, stde
     "for a compatible server) or OLLAMA_HOST, and choose a model: 'anthropic:<model>',",
     "'openai:<model>', 'ollama:<model>' (or set EDDY_MODEL).",
   ];
+  writeBanner(stderr, lines);
+}
+
+/** Lines in a box of `!`, on their own between blank lines: what nobody scrolls past. */
+export function writeBanner(stderr: TextSink, lines: readonly string[]): void {
   const width = Math.max(...lines.map((l) => l.length));
   const rule = '!'.repeat(width + 4);
   stderr.write(`\n${rule}\n${lines.map((l) => `! ${l.padEnd(width)} !`).join('\n')}\n${rule}\n\n`);

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import type { Logger } from '../../core/logger.ts';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat-model.ts';
+import { openaiClient } from './openai-client.ts';
 import { fromOpenAI, openaiMessages, openaiTools } from './openai-messages.ts';
 import type { ResolvedModel } from './resolve-model.ts';
 import { sdkChatCall } from './sdk-call.ts';
@@ -26,16 +27,7 @@ export class OpenAIModel implements ChatModel {
     this.id = resolved.id;
     this.#resolved = resolved;
     this.#logger = logger;
-    const foreign = resolved.wire !== 'openai';
-    this.#client = new OpenAI({
-      apiKey: resolved.apiKey,
-      baseURL: resolved.baseURL,
-      timeout: resolved.timeoutMs,
-      maxRetries: 0,
-      defaultHeaders: { ...resolved.headers },
-      // OPENAI_ORG_ID / OPENAI_PROJECT_ID mean something to OpenAI only.
-      ...(foreign ? { organization: null, project: null } : {}),
-    });
+    this.#client = openaiClient(resolved);
   }
 
   chat(request: ChatRequest): Promise<ChatResponse> {

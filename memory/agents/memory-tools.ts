@@ -46,43 +46,52 @@ export function memoryTools(memory: ActorMemory, options: MemoryToolsOptions = {
   return [rememberTool(memory, options.names?.remember ?? 'remember'), recallTool(memory, options)];
 }
 
-function rememberTool(memory: ActorMemory, name: string): Tool {
-  const { collection, embedder } = memory;
+/** A tool of the caller's memory: its input checked, the caller required. */
+function memoryTool<I extends z.ZodObject>(spec: {
+  readonly name: string;
+  readonly description: string;
+  readonly input: I;
+  readonly run: (
+    input: z.output<I>,
+    caller: NonNullable<ToolCallContext['caller']>,
+    signal: AbortSignal | undefined,
+  ) => Promise<ToolResult>;
+}): Tool {
+  const { name } = spec;
   return {
     name,
-    definition: {
-      name,
-      description:
-        'Remember a fact for later conversations with this customer or case. Use it for things worth recalling.',
-      parameters: inputJsonSchema(name, RememberInput),
-    },
+    definition: { name, description: spec.description, parameters: inputJsonSchema(name, spec.input) },
     sideEffect: false,
     requiresApproval: false,
     timeoutMs: DEFAULT_TOOL_TIMEOUT_MS,
     async call(input: unknown, context: ToolCallContext = {}): Promise<ToolResult> {
       context.signal?.throwIfAborted();
-      const parsed = RememberInput.safeParse(input);
+      const parsed = spec.input.safeParse(input);
       if (!parsed.success) {
-        return toolError(
-          'invalid_input',
-          `invalid arguments for "${name}": ${parsed.error.issues.map((i) => i.message).join('; ')}`,
-        );
+        const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
+        return toolError('invalid_input', `invalid arguments for "${name}": ${issues.join('; ')}`);
       }
-      const caller = context.caller;
-      if (caller === undefined)
+      if (context.caller === undefined) {
         return toolError('failed', `"${name}" runs only inside an agent (it needs the caller's key)`);
-      const { text, tags } = parsed.data;
+      }
+      return spec.run(parsed.data, context.caller, context.signal);
+    },
+  };
+}
+
+function rememberTool(memory: ActorMemory, name: string): Tool {
+  const { collection, embedder } = memory;
+  return memoryTool({
+    name,
+    description:
+      'Remember a fact for later conversations with this customer or case. Use it for things worth recalling.',
+    input: RememberInput,
+    run: async ({ text, tags }, caller, signal) => {
       let embedding: number[];
       try {
-        embedding = [
-          ...((await embedder.embed([text], context.signal ? { signal: context.signal } : {})).vectors[0] ??
-            []),
-        ];
+        embedding = [...((await embedder.embed([text], signal ? { signal } : {})).vectors[0] ?? [])];
       } catch (error) {
-        return toolError(
-          'unavailable',
-          `the embedder could not be reached: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        return toolError('unavailable', `the embedder could not be reached: ${messageOf(error)}`);
       }
       const problem = vectorProblem(embedding, collection.dimensions);
       if (problem !== undefined) return toolError('failed', `${embedder.id}: ${problem}`);
@@ -107,39 +116,19 @@ function rememberTool(memory: ActorMemory, name: string): Tool {
         ],
       };
     },
-  };
+  });
 }
 
 function recallTool(memory: ActorMemory, options: MemoryToolsOptions): Tool {
   const { collection, embedder } = memory;
-  const name = options.names?.recall ?? 'recall';
-  return {
-    name,
-    definition: {
-      name,
-      description:
-        'Recall what was remembered about this customer or case (and the shared notes) that matches a query.',
-      parameters: inputJsonSchema(name, RecallInput),
-    },
-    sideEffect: false,
-    requiresApproval: false,
-    timeoutMs: DEFAULT_TOOL_TIMEOUT_MS,
-    async call(input: unknown, context: ToolCallContext = {}): Promise<ToolResult> {
-      context.signal?.throwIfAborted();
-      const parsed = RecallInput.safeParse(input);
-      if (!parsed.success) {
-        return toolError(
-          'invalid_input',
-          `invalid arguments for "${name}": ${parsed.error.issues.map((i) => i.message).join('; ')}`,
-        );
-      }
-      const caller = context.caller;
-      if (caller === undefined)
-        return toolError('failed', `"${name}" runs only inside an agent (it needs the caller's key)`);
-      const { query, k } = parsed.data;
+  return memoryTool({
+    name: options.names?.recall ?? 'recall',
+    description:
+      'Recall what was remembered about this customer or case (and the shared notes) that matches a query.',
+    input: RecallInput,
+    run: async ({ query, k }, caller, signal) => {
       try {
-        const [embedding] = (await embedder.embed([query], context.signal ? { signal: context.signal } : {}))
-          .vectors;
+        const [embedding] = (await embedder.embed([query], signal ? { signal } : {})).vectors;
         const hits = await collection.recall({
           namespaces: [keyNamespace(caller.actor, caller.key), ...(options.shared ?? [])],
           embedding: [...(embedding ?? [])],
@@ -153,11 +142,12 @@ function recallTool(memory: ActorMemory, options: MemoryToolsOptions): Tool {
         }));
         return { ok: true, value };
       } catch (error) {
-        return toolError(
-          'unavailable',
-          `memory could not be searched: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        return toolError('unavailable', `memory could not be searched: ${messageOf(error)}`);
       }
     },
-  };
+  });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,4 @@
-import type { TextSink } from '../../agents/models/offline-banner.ts';
+import { type TextSink, writeBanner } from '../../agents/models/offline-banner.ts';
 import type { Logger } from '../../core/logger.ts';
 
 /**
@@ -18,7 +18,5 @@ export function announceOfflineEmbedder(id: string, reason: string, logger: Logg
     "server) or OLLAMA_HOST, and choose one: 'openai:text-embedding-3-small',",
     "'ollama:nomic-embed-text' (or set EDDY_EMBEDDER).",
   ];
-  const width = Math.max(...lines.map((l) => l.length));
-  const rule = '!'.repeat(width + 4);
-  stderr.write(`\n${rule}\n${lines.map((l) => `! ${l.padEnd(width)} !`).join('\n')}\n${rule}\n\n`);
+  writeBanner(stderr, lines);
 }

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { BadResponse } from '../../agents/models/bad-response.ts';
 import { callSite } from '../../agents/models/call-site.ts';
+import { openaiClient } from '../../agents/models/openai-client.ts';
 import { redact } from '../../agents/models/redact.ts';
 import type { ResolvedModel } from '../../agents/models/resolve-model.ts';
 import { callWithRetries } from '../../agents/models/retry.ts';
@@ -38,14 +39,7 @@ export class OpenAIEmbedder implements Embedder {
     this.#askDimensions = options.askDimensions;
     this.#resolved = resolved;
     this.#logger = logger;
-    this.#client = new OpenAI({
-      apiKey: resolved.apiKey,
-      baseURL: resolved.baseURL,
-      timeout: resolved.timeoutMs,
-      maxRetries: 0,
-      defaultHeaders: { ...resolved.headers },
-      ...(resolved.wire !== 'openai' ? { organization: null, project: null } : {}),
-    });
+    this.#client = openaiClient(resolved);
   }
 
   embed(texts: readonly string[], options: { readonly signal?: AbortSignal } = {}): Promise<Embeddings> {

@@ -6,6 +6,7 @@ import type { CommitBatch, MemoryChange, Store } from '../../core/store/store.ts
 import type { LongTermMemory, MemoryCollection } from '../../memory/long-term/long-term-memory.ts';
 import { MemoryCollectionError, MemoryInputError } from '../../memory/long-term/memory-errors.ts';
 import type { MemoryUpsert } from '../../memory/long-term/memory-record.ts';
+import { emptyBatch } from './store-fixtures.ts';
 
 export interface OpenedMemory {
   readonly memory: LongTermMemory;
@@ -237,9 +238,7 @@ export function memoryConformance(name: string, open: () => Promise<OpenedMemory
         },
       });
       const batch = (epoch: number, version: number, memories: MemoryChange[]): CommitBatch => ({
-        stage,
-        partition: 0,
-        epoch,
+        ...emptyBatch({ stage, partition: 0, epoch }),
         events: [
           {
             actor: 'a',
@@ -252,12 +251,6 @@ export function memoryConformance(name: string, open: () => Promise<OpenedMemory
             eventTime: T,
           },
         ],
-        snapshots: [],
-        keepSnapshots: 1,
-        outbox: [],
-        progress: [],
-        timersSet: [],
-        timersDeleted: [],
         memories,
       });
       // The last write of a record in a batch wins.

@@ -4,6 +4,7 @@ import { UnstorableValueError } from '../../core/errors/unstorable-value-error.t
 import { MemoryStore } from '../../core/store/memory-store.ts';
 import type { MemoryChange } from '../../core/store/store.ts';
 import { storeConformance } from './store.ts';
+import { emptyBatch } from './store-fixtures.ts';
 
 storeConformance(
   'MemoryStore',
@@ -29,16 +30,7 @@ describe('MemoryStore long-term memory rows', () => {
     },
   });
   const batch = (epoch: number, memories: MemoryChange[]) => ({
-    stage: 's',
-    partition: 0,
-    epoch,
-    events: [],
-    snapshots: [],
-    keepSnapshots: 1,
-    outbox: [],
-    progress: [],
-    timersSet: [],
-    timersDeleted: [],
+    ...emptyBatch({ stage: 's', partition: 0, epoch }),
     memories,
   });
 
