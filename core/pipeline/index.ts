@@ -10,4 +10,4 @@ export {
   type RedriveReport,
   redriveDeadLetters,
 } from './redrive.ts';
-export { actor, keyBy, to } from './steps.ts';
+export { actor, keyBy, type SinkOptions, to } from './steps.ts';
