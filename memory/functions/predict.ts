@@ -1,5 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
+import { costOf } from '../../agents/models/cost.ts';
+import type { PriceTable } from '../../agents/models/prices.ts';
 import { structured } from '../../agents/models/structured.ts';
 import { defineActor } from '../../core/actor/actor-definition.ts';
 import { actor } from '../../core/pipeline/steps.ts';
@@ -16,6 +18,8 @@ export interface PredictOptions {
   /** The actor's name (journal, metrics); default `predict-<function>`. Two predicts of one function in a pipeline need their own. */
   readonly name?: string;
   readonly metrics?: Registry;
+  /** Prices for the cost metric, over the built-in list (see `costOf`). */
+  readonly prices?: PriceTable;
 }
 
 /** The record passed on: the input with the prediction under `as`. */
@@ -69,6 +73,10 @@ export function predict<I, O extends Json, K extends string = 'prediction'>(
             metrics?.tokens.inc(
               { function: fn.name, model: model.id, direction: 'output' },
               got.usage.outputTokens,
+            );
+            metrics?.cost.inc(
+              { function: fn.name, model: model.id },
+              costOf(got.usage, model.id, options.prices) ?? 0,
             );
             return {
               value: got.value as Json,

@@ -57,7 +57,11 @@ describe('predict through the openai SDK against the wire', () => {
       await log.append('tickets', { key: t.id, msgId: t.id, payload: encoder.encode(JSON.stringify(t)) });
     }
     const flow = from('tickets', z.object({ id: z.string(), text: z.string() })).pipe(
-      predict(triage, { as: 'triage', metrics }),
+      predict(triage, {
+        as: 'triage',
+        metrics,
+        prices: { 'openai:gpt-wire': { inputPerMillion: 1, outputPerMillion: 2 } },
+      }),
       to('triaged'),
     );
     const letters: string[] = [];
@@ -88,6 +92,8 @@ describe('predict through the openai SDK against the wire', () => {
     expect(text).toContain(
       'eddy_ai_tokens_total{function="triage",model="openai:gpt-wire",direction="input"} 40',
     );
+    // 40 input and 14 output tokens at $1 / $2 per million.
+    expect(text).toMatch(/eddy_ai_cost_usd_total\{function="triage",model="openai:gpt-wire"\} 0\.000068\n/);
 
     // The same pipeline again: every record is committed, so no model call is made.
     const second = pipeline({ name: 'triage', log, store }, flow);
