@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { PgliteStore } from '../../connectors/pglite/pglite-store.ts';
+import { createProductTable, productLookup } from '../../scenarios/voc/product-table.ts';
 import { products } from '../../scenarios/voc/products.ts';
 import { type Review, type ReviewRecord, reviewStream } from '../../scenarios/voc/reviews.ts';
 
@@ -54,5 +56,23 @@ describe('VOC data', () => {
     const known = new Set(table.map((p) => p.id));
     const unknown = records.filter((r) => r.kind === 'review' && !known.has(r.review.productId)).length;
     expect(unknown).toBeGreaterThan(0);
+  });
+});
+
+describe('VOC product table', () => {
+  it('is created in PGlite and read back through the lookup table, unknown ids missing', async () => {
+    const store = new PgliteStore();
+    try {
+      await createProductTable(store.db, table);
+      await createProductTable(store.db, table); // again: refilled, not doubled
+      const lookup = productLookup(store.db);
+      const found = await lookup.getMany(['P-1001', 'P-9999']);
+      expect(found.get('P-1001')).toMatchObject({ id: 'P-1001', manager_email: table[0]?.managerEmail });
+      expect(found.has('P-9999')).toBe(false);
+      const { rows } = await store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM voc_products');
+      expect(rows[0]?.n).toBe(16);
+    } finally {
+      await store.close();
+    }
   });
 });
