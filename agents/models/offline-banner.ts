@@ -10,18 +10,27 @@ export interface TextSink {
  * banner on stderr, so nobody mistakes its canned answers for a model's.
  */
 export function announceOffline(id: string, reason: string, logger: Logger, stderr: TextSink): void {
-  logger.warn(
-    { model: id, reason },
-    'OFFLINE MODEL in use: answers are canned and deterministic, not from an LLM',
-  );
-  const lines = [
-    `eddy: OFFLINE MODEL "${id}" IN USE (${reason})`,
-    'Its answers are canned and deterministic: no LLM is called.',
-    'For real answers set ANTHROPIC_API_KEY, OPENAI_API_KEY (with OPENAI_BASE_URL',
-    "for a compatible server) or OLLAMA_HOST, and choose a model: 'anthropic:<model>',",
-    "'openai:<model>', 'ollama:<model>' (or set EDDY_MODEL).",
-  ];
-  writeBanner(stderr, lines);
+  announceLoudly(logger, stderr, {
+    fields: { model: id, reason },
+    message: 'OFFLINE MODEL in use: answers are canned and deterministic, not from an LLM',
+    lines: [
+      `eddy: OFFLINE MODEL "${id}" IN USE (${reason})`,
+      'Its answers are canned and deterministic: no LLM is called.',
+      'For real answers set ANTHROPIC_API_KEY, OPENAI_API_KEY (with OPENAI_BASE_URL',
+      "for a compatible server) or OLLAMA_HOST, and choose a model: 'anthropic:<model>',",
+      "'openai:<model>', 'ollama:<model>' (or set EDDY_MODEL).",
+    ],
+  });
+}
+
+/** A warn line in the log and the same news in a banner on stderr: how eddy says a stand-in is in use. */
+export function announceLoudly(
+  logger: Logger,
+  stderr: TextSink,
+  news: { readonly fields: object; readonly message: string; readonly lines: readonly string[] },
+): void {
+  logger.warn(news.fields, news.message);
+  writeBanner(stderr, news.lines);
 }
 
 /** Lines in a box of `!`, on their own between blank lines: what nobody scrolls past. */

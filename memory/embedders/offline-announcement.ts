@@ -1,4 +1,4 @@
-import { type TextSink, writeBanner } from '../../agents/models/offline-banner.ts';
+import { announceLoudly, type TextSink } from '../../agents/models/offline-banner.ts';
 import type { Logger } from '../../core/logger.ts';
 
 /**
@@ -7,16 +7,15 @@ import type { Logger } from '../../core/logger.ts';
  * mistakes word-hashing similarity for a model's.
  */
 export function announceOfflineEmbedder(id: string, reason: string, logger: Logger, stderr: TextSink): void {
-  logger.warn(
-    { embedder: id, reason },
-    'OFFLINE EMBEDDER in use: vectors hash the words of a text, they come from no embedding model',
-  );
-  const lines = [
-    `eddy: OFFLINE EMBEDDER "${id}" IN USE (${reason})`,
-    'Texts that share words come out similar; meaning and synonyms do not count.',
-    'For real embeddings set OPENAI_API_KEY (with OPENAI_BASE_URL for a compatible',
-    "server) or OLLAMA_HOST, and choose one: 'openai:text-embedding-3-small',",
-    "'ollama:nomic-embed-text' (or set EDDY_EMBEDDER).",
-  ];
-  writeBanner(stderr, lines);
+  announceLoudly(logger, stderr, {
+    fields: { embedder: id, reason },
+    message: 'OFFLINE EMBEDDER in use: vectors hash the words of a text, they come from no embedding model',
+    lines: [
+      `eddy: OFFLINE EMBEDDER "${id}" IN USE (${reason})`,
+      'Texts that share words come out similar; meaning and synonyms do not count.',
+      'For real embeddings set OPENAI_API_KEY (with OPENAI_BASE_URL for a compatible',
+      "server) or OLLAMA_HOST, and choose one: 'openai:text-embedding-3-small',",
+      "'ollama:nomic-embed-text' (or set EDDY_EMBEDDER).",
+    ],
+  });
 }

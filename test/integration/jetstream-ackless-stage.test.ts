@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { JetStreamLog, streamName } from '../../connectors/jetstream/index.ts';
 import { defineActor } from '../../core/actor/actor-definition.ts';
@@ -10,6 +8,7 @@ import { Stage } from '../../core/stage/stage.ts';
 import { MemoryStore } from '../../core/store/memory-store.ts';
 import { crash } from '../../core/testing/crash.ts';
 import { waitUntil } from '../services/wait-until.ts';
+import { deleteStreams } from '../support/delete-streams.ts';
 
 /**
  * A Stage whose input is read with `acks: 'none'` (a JetStream ordered
@@ -24,10 +23,7 @@ const logs: JetStreamLog[] = [];
 
 afterAll(async () => {
   await Promise.all(logs.map((l) => l.close()));
-  const admin = await connect({ servers: natsUrl });
-  const jsm = await jetstreamManager(admin);
-  for (const stream of streams) await jsm.streams.delete(stream).catch(() => {});
-  await admin.close();
+  await deleteStreams(natsUrl, streams);
 });
 
 async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 20_000) {

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
@@ -20,6 +18,7 @@ import { tumbling } from '../../core/windows/window-assigner.ts';
 import { windowed } from '../../core/windows/windowed.ts';
 import { createTestDatabase, type TestDatabase } from '../services/database.ts';
 import { waitUntil } from '../services/wait-until.ts';
+import { deleteStreams } from '../support/delete-streams.ts';
 
 // The shape every scenario pack uses: a validating source, a lookup join, a keyBy, a tumbling
 // window with early firing and a late side output — on the embedded default and on real servers.
@@ -41,10 +40,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
 });
 afterAll(async () => {
-  const admin = await connect({ servers: inject('natsUrl') });
-  const jsm = await jetstreamManager(admin);
-  for (const stream of streams) await jsm.streams.delete(stream).catch(() => {});
-  await admin.close();
+  await deleteStreams(inject('natsUrl'), streams);
   await database?.drop();
 });
 

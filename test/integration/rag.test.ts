@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JetStreamLog, streamName } from '../../connectors/jetstream/index.ts';
 import { PgliteStore } from '../../connectors/pglite/pglite-store.ts';
@@ -18,6 +16,7 @@ import {
 } from '../../scenarios/rag/rag-pipelines.ts';
 import { createTestDatabase, type TestDatabase } from '../services/index.ts';
 import { waitUntil } from '../services/wait-until.ts';
+import { deleteStreams } from '../support/delete-streams.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -37,10 +36,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
 });
 afterAll(async () => {
-  const admin = await connect({ servers: inject('natsUrl') });
-  const jsm = await jetstreamManager(admin);
-  for (const stream of streams) await jsm.streams.delete(stream).catch(() => {});
-  await admin.close();
+  await deleteStreams(inject('natsUrl'), streams);
   await database?.drop();
 });
 

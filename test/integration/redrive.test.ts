@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { JetStreamLog, streamName } from '../../connectors/jetstream/index.ts';
@@ -17,6 +15,7 @@ import {
 import { actor } from '../../core/pipeline/steps.ts';
 import { MemoryStore } from '../../core/store/memory-store.ts';
 import { waitUntil } from '../services/wait-until.ts';
+import { deleteStreams } from '../support/delete-streams.ts';
 
 // Dead letters go back into their input once the cause is fixed, exactly once, on both logs.
 const encoder = new TextEncoder();
@@ -24,10 +23,7 @@ const logs: Log[] = [];
 const streams: string[] = [];
 afterAll(async () => {
   await Promise.all(logs.map((l) => l.close()));
-  const admin = await connect({ servers: inject('natsUrl') });
-  const jsm = await jetstreamManager(admin);
-  for (const stream of streams) await jsm.streams.delete(stream).catch(() => {});
-  await admin.close();
+  await deleteStreams(inject('natsUrl'), streams);
 });
 
 const kinds = {
