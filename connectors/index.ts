@@ -1,4 +1,5 @@
 export * from './jetstream/index.ts';
+export * from './mail/index.ts';
 export { PgliteStore, type PgliteStoreOptions } from './pglite/index.ts';
 export { PgStore, type PgStoreOptions } from './postgres/index.ts';
 export { memoryMigrations, migrations, UnsafeIntegerError } from './sql/index.ts';

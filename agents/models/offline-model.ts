@@ -22,6 +22,12 @@ export interface OfflineModelOptions {
   readonly logger?: Logger;
   /** Gets the banner (default `process.stderr`). */
   readonly stderr?: TextSink;
+  /**
+   * Canned answers of a domain (a scenario pack's rules of thumb): the text to
+   * answer a request with, or undefined for the generic answer. Must be
+   * deterministic, like the rest of the model.
+   */
+  readonly answer?: (request: ChatRequest) => string | undefined;
 }
 
 /**
@@ -39,6 +45,9 @@ export interface OfflineModelOptions {
  * - otherwise a short text that says it is offline (and what a tool
  *   answered, after tool results).
  *
+ * A scenario can give it canned answers of its own (`answer`), so a demo
+ * shows something of its domain; they are still canned, and still announced.
+ *
  * `chatModel(spec, { fallback: 'offline' })` picks it only when nothing at
  * all is configured; `chatModel('offline')` asks for it outright.
  *
@@ -47,7 +56,7 @@ export interface OfflineModelOptions {
  * const answer = await model.chat({ messages: [{ role: 'user', content: 'hello' }] });
  */
 export function offlineModel(options: OfflineModelOptions = {}): ChatModel {
-  const model = new OfflineModel(options.name ?? 'fallback');
+  const model = new OfflineModel(options.name ?? 'fallback', options.answer);
   const stderr = options.stderr ?? process.stderr;
   announceOffline(model.id, options.reason ?? 'asked for', options.logger ?? sinkLogger(stderr), stderr);
   return model;
@@ -56,9 +65,11 @@ export function offlineModel(options: OfflineModelOptions = {}): ChatModel {
 class OfflineModel implements ChatModel {
   readonly id: string;
   readonly offline = true;
+  readonly #answer: ((request: ChatRequest) => string | undefined) | undefined;
 
-  constructor(name: string) {
+  constructor(name: string, answer: ((request: ChatRequest) => string | undefined) | undefined) {
     this.id = `offline:${name}`;
+    this.#answer = answer;
   }
 
   async chat(request: ChatRequest): Promise<ChatResponse> {
@@ -71,7 +82,10 @@ class OfflineModel implements ChatModel {
     const last = request.messages.at(-1);
     let content = '';
     const toolCalls: ToolCall[] = [];
-    if (tools.length > 0 && last?.role === 'user') {
+    const canned = this.#answer?.(request);
+    if (canned !== undefined) {
+      content = canned;
+    } else if (tools.length > 0 && last?.role === 'user') {
       const tool = bestTool(tools, words);
       toolCalls.push({
         id: `offline_${digest.slice(0, 16)}`,

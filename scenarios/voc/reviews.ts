@@ -30,6 +30,8 @@ export interface ReviewStreamOptions {
   readonly resent?: number;
   /** Share of reviews of a product id the table does not have. Default 0.01. */
   readonly unknownProducts?: number;
+  /** Mean event-time gap between records (ms); gaps are uniform in [gap/5, gap*9/5]. Default 2 500. */
+  readonly meanGapMs?: number;
 }
 
 /** Ratings as shops see them: mostly 5s, a bump at 1 (the J curve). */
@@ -61,8 +63,9 @@ export function* reviewStream(o: ReviewStreamOptions): Generator<ReviewRecord> {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const sent: ReviewRecord[] = [];
   let at = o.start ?? Date.UTC(2026, 11, 1, 9, 0, 0);
+  const gap = o.meanGapMs ?? 2_500;
   for (let i = 0; i < o.count; i++) {
-    at += 500 + Math.floor(random() * 4_000);
+    at += Math.round(gap / 5 + random() * gap * 1.6);
     const roll = random();
     if (roll < (o.malformed ?? 0.03)) {
       yield {
