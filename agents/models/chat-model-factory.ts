@@ -54,7 +54,7 @@ export function chatModel(spec?: string | ModelConfig, options: ChatModelOptions
   const logger = options.logger ?? silentLogger;
   const chosen = spec === undefined || spec === '' ? envValue(env, 'EDDY_MODEL') : spec;
   if (chosen === undefined) {
-    const set = configuringEnvVars.filter((name) => envValue(env, name) !== undefined);
+    const set = modelEnvSet(env);
     if (set.length > 0)
       throw new ModelConfigError([
         `no model chosen, yet ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set: pass a spec such as 'anthropic:<model>' or set EDDY_MODEL (the offline fallback is only for when nothing is configured)`,
@@ -81,4 +81,17 @@ export function chatModel(spec?: string | ModelConfig, options: ChatModelOptions
   return resolved.wire === 'anthropic'
     ? new AnthropicModel(resolved, logger)
     : new OpenAIModel(resolved, logger);
+}
+
+/**
+ * The environment variables that configure a model and are set: empty when
+ * nothing is, which is when a scenario may use the offline model.
+ *
+ * @example
+ * ```ts
+ * const model = modelEnvSet().length > 0 ? chatModel(process.env.EDDY_MODEL) : offlineModel({ reason: 'demo' });
+ * ```
+ */
+export function modelEnvSet(env: Env = process.env): readonly string[] {
+  return configuringEnvVars.filter((name) => envValue(env, name) !== undefined);
 }

@@ -19,7 +19,7 @@ export type {
   ToolDefinition,
   Usage,
 } from './chat-model.ts';
-export { type ChatModelOptions, chatModel } from './chat-model-factory.ts';
+export { type ChatModelOptions, chatModel, modelEnvSet } from './chat-model-factory.ts';
 export { costOf, priceOf } from './cost.ts';
 export { type JsonAnswer, parseJsonAnswer } from './json-answer.ts';
 export { MissingApiKeyError } from './missing-api-key-error.ts';

@@ -20,9 +20,14 @@ export class PgDriver implements SqlDriver {
     // Long-term memory: an HNSW scan filtered to one key's namespace keeps scanning (in order) until
     // it has its k rows, instead of stopping at ef_search candidates that are mostly other keys'.
     // A custom setting is accepted before pgvector is loaded, and ignored by anything else.
-    pool.on('connect', (client) => {
-      client.query(ITERATIVE_SCAN).catch(() => {});
-    });
+    // Set before the pool hands the connection out (pg-pool awaits `onConnect`): a query fired from a
+    // 'connect' listener would run concurrently with the first one (deprecated by pg, refused by pg 9).
+    // A pool of the caller's with its own hook keeps it; the setting is then theirs to make.
+    if (pool.options.onConnect === undefined) {
+      pool.options.onConnect = async (client) => {
+        await client.query(ITERATIVE_SCAN).catch(() => {});
+      };
+    }
     if (ownsPool) {
       // An idle connection that breaks emits 'error' on the pool; unhandled, it would end the process.
       pool.on('error', (error) => logger.warn({ error: error.message }, 'idle PostgreSQL connection failed'));

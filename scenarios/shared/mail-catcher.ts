@@ -5,7 +5,10 @@ import { SMTPServer } from 'smtp-server';
 export interface CaughtMail {
   readonly messageId: string;
   readonly to: readonly string[];
+  /** As sent: RFC 2047-encoded when it is not ASCII. */
   readonly subject: string;
+  /** Every header, names lower-cased. */
+  readonly headers: Readonly<Record<string, string>>;
   readonly receivedAt: number;
 }
 
@@ -24,7 +27,7 @@ const MAX_MAIL_BYTES = 1024 * 1024;
 /**
  * Starts an SMTP server on 127.0.0.1 (a free port, or `port`) that accepts
  * every mail without authentication and keeps its Message-ID, recipients and
- * subject (not its body). A real SMTP exchange: the packs send through
+ * headers (not its body). A real SMTP exchange: the packs send through
  * nodemailer to it exactly as to a production server.
  *
  * @example
@@ -49,6 +52,7 @@ export async function startMailCatcher(options: { readonly port?: number } = {})
           messageId: headers.get('message-id') ?? '',
           to: session.envelope.rcptTo.map((r) => r.address),
           subject: headers.get('subject') ?? '',
+          headers: Object.fromEntries(headers),
           receivedAt: Date.now(),
         });
         callback();

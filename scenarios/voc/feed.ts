@@ -1,12 +1,10 @@
-import { type Log, partitionOf } from 'eddy';
+import type { Log } from 'eddy';
 import { z } from 'zod';
 import type { ReviewRecord } from './reviews.ts';
 
-export const REVIEWS = 'voc.reviews';
-
 /** A review as the pipeline checks it at the edge: a record that fails this is a dead letter with the reason. */
 export const ReviewIn = z.object({
-  reviewId: z.string().regex(/^R-\d+$/),
+  reviewId: z.string().regex(/^R-\d+-\d+$/),
   productId: z.string().min(1),
   rating: z.number().int().min(1).max(5),
   language: z.enum(['en', 'zh']),
@@ -31,10 +29,10 @@ export const isReview = (r: FeedRecord): r is ReviewIn => !('heartbeat' in r);
 const encoder = new TextEncoder();
 
 /** Appends one generated record (a review, a re-send, or bytes that are not a review). */
-export function appendReview(log: Log, record: ReviewRecord) {
+export function appendReview(log: Log, subject: string, record: ReviewRecord) {
   const payload = record.kind === 'review' ? JSON.stringify(record.review) : record.payload;
   const eventTime = record.kind === 'review' ? record.review.at : undefined;
-  return log.append(REVIEWS, {
+  return log.append(subject, {
     key: record.key,
     msgId: record.msgId,
     payload: encoder.encode(payload),
@@ -43,10 +41,10 @@ export function appendReview(log: Log, record: ReviewRecord) {
 }
 
 /** Ends a bounded feed: a heartbeat at `at` on every partition of the reviews topic. */
-export async function appendHeartbeats(log: Log, at: number): Promise<void> {
-  const partitions = await log.partitions(REVIEWS);
+export async function appendHeartbeats(log: Log, subject: string, at: number): Promise<void> {
+  const partitions = await log.partitions(subject);
   for (let p = 0; p < partitions; p++) {
-    await log.append(REVIEWS, {
+    await log.append(subject, {
       key: `~heartbeat-${p}`,
       partition: p,
       msgId: `heartbeat-${p}-${at}`,
@@ -55,6 +53,3 @@ export async function appendHeartbeats(log: Log, at: number): Promise<void> {
     });
   }
 }
-
-/** Which partition a review key lands on (the tests' reference uses it). */
-export const reviewPartition = (key: string, partitions: number) => partitionOf(key, partitions);

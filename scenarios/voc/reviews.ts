@@ -71,7 +71,7 @@ export function* reviewStream(o: ReviewStreamOptions): Generator<ReviewRecord> {
       yield {
         kind: 'malformed',
         key: `bad-${i}`,
-        msgId: `review-bad-${i}`,
+        msgId: `review-bad-${o.seed ?? 11}-${i}`,
         payload: malformedPayload(i, pick),
       };
       continue;
@@ -80,7 +80,7 @@ export function* reviewStream(o: ReviewStreamOptions): Generator<ReviewRecord> {
       yield pick(sent);
       continue;
     }
-    const review = writeReview(i, at, o, random, pick);
+    const review = writeReview(i, at, o.seed ?? 11, o, random, pick);
     const record: ReviewRecord = { kind: 'review', key: review.reviewId, msgId: review.reviewId, review };
     sent.push(record);
     yield record;
@@ -90,6 +90,7 @@ export function* reviewStream(o: ReviewStreamOptions): Generator<ReviewRecord> {
 function writeReview(
   i: number,
   at: number,
+  seed: number,
   o: ReviewStreamOptions,
   random: () => number,
   pick: <T>(items: readonly T[]) => T,
@@ -112,7 +113,8 @@ function writeReview(
   if (language === 'en' && random() < 0.15) text = typo(text, random);
   if (random() < 0.25) text = `${text} ${pick(EMOJI)}`;
   return {
-    reviewId: `R-${String(i + 1).padStart(6, '0')}`,
+    // The seed is part of the id: two seeds' streams never collide on a shared log.
+    reviewId: `R-${seed}-${String(i + 1).padStart(6, '0')}`,
     productId: unknown ? `P-${9000 + Math.floor(random() * 900)}` : product.id,
     rating,
     language,

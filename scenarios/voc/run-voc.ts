@@ -3,13 +3,14 @@ import type { ChatModel } from 'eddy/agents';
 import type { LookupDatabase, Mailer } from 'eddy/connectors';
 import type { Registry } from 'prom-client';
 import { SubjectTail } from '../shared/subject-tail.ts';
-import { appendHeartbeats, appendReview, REVIEWS } from './feed.ts';
+import { appendHeartbeats, appendReview } from './feed.ts';
 import { createProductTable, productLookup } from './product-table.ts';
 import { products } from './products.ts';
 import { type ReviewRecord, reviewStream } from './reviews.ts';
 import type { ScoredReview } from './scorer.ts';
+import { DEFAULT_SEED, pipelineNameFor, vocSubjects } from './subjects.ts';
 import type { ProductWindow } from './suggester.ts';
-import { DEAD_LETTERS, SCORED, SUGGESTIONS, vocPipeline } from './voc-pipeline.ts';
+import { vocPipeline } from './voc-pipeline.ts';
 import { summarize, type VocSummary } from './voc-summary.ts';
 import { createWindowTable, windowTableWriter } from './window-table.ts';
 
@@ -56,16 +57,19 @@ const POLL_MS = 100;
  */
 export async function runVoc(o: VocRunOptions): Promise<VocSummary> {
   const started = performance.now();
+  const seed = o.seed ?? DEFAULT_SEED;
+  const subjects = vocSubjects(pipelineNameFor(seed));
   const table = products();
   await createProductTable(o.db, table);
   await createWindowTable(o.db);
-  await o.log.ensureTopic({ subject: REVIEWS, partitions: o.partitions ?? 4 });
-  const records = [...reviewStream({ count: o.events, products: table, seed: o.seed ?? 11, meanGapMs: 250 })];
+  await o.log.ensureTopic({ subject: subjects.reviews, partitions: o.partitions ?? 4 });
+  const records = vocFeed(o.events, seed);
   const known = new Set(table.map((p) => p.id));
   const reviews = distinct(records.filter((r) => r.kind === 'review'));
   const expected = reviews.length + distinct(records.filter((r) => r.kind === 'malformed')).length;
 
   const running = vocPipeline({
+    subjects,
     log: o.log,
     store: o.store,
     products: productLookup(o.db),
@@ -75,17 +79,18 @@ export async function runVoc(o: VocRunOptions): Promise<VocSummary> {
     ...(o.metrics ? { metrics: o.metrics } : {}),
   });
   const writer = windowTableWriter({
+    subjects,
     log: o.log,
     store: o.store,
     db: o.db,
     ...(o.logger ? { logger: o.logger } : {}),
   });
-  const scoredTail = new SubjectTail<ScoredReview>(o.log, SCORED);
-  const windowTail = new SubjectTail<ProductWindow>(o.log, SUGGESTIONS);
-  const deadTail = new SubjectTail<DeadLetter>(o.log, DEAD_LETTERS);
+  const scoredTail = new SubjectTail<ScoredReview>(o.log, subjects.scored);
+  const windowTail = new SubjectTail<ProductWindow>(o.log, subjects.suggestions);
+  const deadTail = new SubjectTail<DeadLetter>(o.log, subjects.deadLetter);
   const scored = new Map<string, ScoredReview>();
   const windows = new Map<string, ProductWindow>();
-  const dead: DeadLetter[] = [];
+  const dead = new Map<string, DeadLetter>();
   let fed = 0;
   const report = (expectedWindows: number | undefined) =>
     o.onProgress?.({
@@ -96,28 +101,33 @@ export async function runVoc(o: VocRunOptions): Promise<VocSummary> {
       windows: windows.size,
       expectedWindows,
     });
+  // The subjects may hold other runs' records (a shared log, another seed): only this run's count.
+  const ids = new Set(records.map((r) => r.msgId));
   const poll = async () => {
-    for (const s of await scoredTail.poll()) scored.set(s.reviewId, s);
+    for (const s of await scoredTail.poll()) if (ids.has(s.reviewId)) scored.set(s.reviewId, s);
     for (const w of await windowTail.poll()) windows.set(`${w.productId}@${w.start}`, w);
-    dead.push(...(await deadTail.poll()));
+    // A record fed again after the log's duplicate window is dead-lettered again: count it once.
+    for (const d of await deadTail.poll())
+      if (d.source?.subject === subjects.reviews && ids.has(d.source.id)) dead.set(d.source.id, d);
   };
 
+  let opened = new Set<string>();
   await running.start();
   await writer.start();
   try {
-    const lastAt = await feed(o, records, () => {
+    const lastAt = await feed(o, subjects.reviews, records, () => {
       fed++;
       if (fed % 50 === 0) report(undefined);
     });
-    await appendHeartbeats(o.log, lastAt + 120_000);
+    await appendHeartbeats(o.log, subjects.reviews, lastAt + 120_000);
     // Every input done: each review scored (or not: a dead letter), each malformed record dead-lettered.
-    while (scored.size + dead.filter((d) => d.source?.subject === REVIEWS).length < expected) {
+    while (scored.size + dead.size < expected) {
       o.signal?.throwIfAborted();
       await poll();
       report(undefined);
       await sleep(POLL_MS);
     }
-    const opened = new Set(
+    opened = new Set(
       [...scored.values()].flatMap((s) => (s.type === 'scored' ? [`${s.productId}@${minuteOf(s.at)}`] : [])),
     );
     while ([...opened].some((w) => !windows.has(w))) {
@@ -126,23 +136,29 @@ export async function runVoc(o: VocRunOptions): Promise<VocSummary> {
       report(opened.size);
       await sleep(POLL_MS);
     }
-    await writer.caughtUp(windows.size);
+    await writer.caughtUp([...opened].map((id) => windows.get(id) as ProductWindow));
     report(opened.size);
   } finally {
     await writer.stop();
     await running.stop();
   }
   return summarize({
+    pipeline: subjects.name,
     model: o.model,
     records,
     scored: [...scored.values()],
-    windows: [...windows.values()],
-    dead,
+    windows: [...windows].flatMap(([id, w]) => (opened.has(id) ? [w] : [])),
+    dead: [...dead.values()],
     seconds: (performance.now() - started) / 1000,
   });
 }
 
-async function feed(o: VocRunOptions, records: readonly ReviewRecord[], onFed: () => void): Promise<number> {
+async function feed(
+  o: VocRunOptions,
+  subject: string,
+  records: readonly ReviewRecord[],
+  onFed: () => void,
+): Promise<number> {
   let lastAt = 0;
   const begun = performance.now();
   for (const [i, record] of records.entries()) {
@@ -152,7 +168,7 @@ async function feed(o: VocRunOptions, records: readonly ReviewRecord[], onFed: (
       const wait = due - performance.now();
       if (wait > 0) await sleep(wait);
     }
-    await appendReview(o.log, record);
+    await appendReview(o.log, subject, record);
     if (record.kind === 'review') lastAt = Math.max(lastAt, record.review.at);
     onFed();
   }
@@ -166,3 +182,8 @@ function distinct<R extends ReviewRecord>(records: readonly R[]): R[] {
 
 const minuteOf = (at: number) => at - (at % 60_000);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The records a run feeds: `events` of the seeded review stream, about four a second of event time. */
+export function vocFeed(events: number, seed: number = DEFAULT_SEED): ReviewRecord[] {
+  return [...reviewStream({ count: events, products: products(), seed, meanGapMs: 250 })];
+}

@@ -62,8 +62,13 @@ export function topReasons(reasons: Readonly<Record<string, number>>, n: number)
 }
 
 /** Per product and minute of event time: the rolling satisfaction view. */
-export const satisfactionWindows = windowed({
-  name: 'voc-satisfaction',
-  window: tumbling(60_000),
-  aggregate: satisfactionAggregate,
-});
+export function satisfactionWindows(name: string, lateSubject: string) {
+  return windowed({
+    name,
+    window: tumbling(60_000),
+    aggregate: satisfactionAggregate,
+    // Reviews up to a minute behind still update their window; later ones go to the late subject.
+    allowedLatenessMs: 60_000,
+    lateSubject,
+  });
+}

@@ -55,9 +55,13 @@ type ScorerEvent = { readonly type: 'Review'; readonly review: JoinedReview };
  * id. A review seen again under its id (a re-send past the log's duplicate
  * window) is skipped.
  */
-export function reviewScorer(options: { readonly model: ChatModel; readonly notify: Tool }) {
+export function reviewScorer(options: {
+  readonly name: string;
+  readonly model: ChatModel;
+  readonly notify: Tool;
+}) {
   return workflowAgent<JoinedReview, ScorerEvent, ScoredReview>({
-    name: 'voc-scorer',
+    name: options.name,
     models: { scorer: options.model },
     tools: [options.notify],
     start: (review) => ({ type: 'Review', review }),

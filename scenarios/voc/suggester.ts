@@ -26,9 +26,9 @@ type SuggesterEvent = { readonly type: 'Window'; readonly window: Closed };
  * product, each closed window of satisfaction becomes three suggestions.
  * Keyed by product id; its answers are journaled like the scorer's.
  */
-export function productSuggester(options: { readonly model: ChatModel }) {
+export function productSuggester(options: { readonly name: string; readonly model: ChatModel }) {
   return workflowAgent<Closed, SuggesterEvent, ProductWindow>({
-    name: 'voc-suggester',
+    name: options.name,
     models: { suggester: options.model },
     start: (window) => ({ type: 'Window', window }),
     actions: {

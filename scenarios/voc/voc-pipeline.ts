@@ -16,19 +16,17 @@ import type { ChatModel } from 'eddy/agents';
 import type { Mailer } from 'eddy/connectors';
 import type { Registry } from 'prom-client';
 import { filter } from 'rxjs';
-import { FeedRecord, isReview, REVIEWS } from './feed.ts';
+import { FeedRecord, isReview } from './feed.ts';
 import { notifyTool } from './notify-tool.ts';
 import type { ProductRow } from './product-table.ts';
 import { type Satisfaction, satisfactionWindows } from './satisfaction.ts';
 import { type JoinedReview, reviewScorer, type ScoredReview } from './scorer.ts';
+import { type VocSubjects, vocSubjects } from './subjects.ts';
 import { type ProductWindow, productSuggester } from './suggester.ts';
 
-export const SCORED = 'voc.scored';
-export const SATISFACTION = 'voc.satisfaction';
-export const SUGGESTIONS = 'voc.suggestions';
-export const DEAD_LETTERS = 'voc.dead-letter';
-
 export interface VocPipelineOptions {
+  /** Its name and subjects (default `vocSubjects()`: `voc`). */
+  readonly subjects?: VocSubjects;
   readonly log: Log;
   readonly store: Store;
   readonly products: LookupTable<ProductRow>;
@@ -58,7 +56,8 @@ const isProductWindow = (o: object): o is ProductWindow => 'suggestions' in o;
  * their reason (`voc.dead-letter`); everything else is exactly once.
  */
 export function vocPipeline(o: VocPipelineOptions) {
-  const flow = from(REVIEWS, FeedRecord, { eventTime: (r) => r.at })
+  const s = o.subjects ?? vocSubjects();
+  const flow = from(s.reviews, FeedRecord, { eventTime: (r) => r.at })
     .pipe(
       filter(isReview),
       lookupJoin(o.products, {
@@ -74,26 +73,26 @@ export function vocPipeline(o: VocPipelineOptions) {
           },
         }),
       }),
-      actor(reviewScorer({ model: o.model, notify: notifyTool(o.mailer) })),
+      actor(reviewScorer({ name: s.actors.scorer, model: o.model, notify: notifyTool(o.mailer) })),
       filter(isScorerOutput),
-      to(SCORED),
+      to(s.scored),
       filter(isScored),
     )
     .pipe(
       keyBy((review: Scored) => review.productId),
-      actor(satisfactionWindows),
+      actor(satisfactionWindows(s.actors.satisfaction, s.late)),
       filter(isFinal),
-      to(SATISFACTION),
-      actor(productSuggester({ model: o.model })),
+      to(s.satisfaction),
+      actor(productSuggester({ name: s.actors.suggester, model: o.model })),
       filter(isProductWindow),
-      to(SUGGESTIONS),
+      to(s.suggestions),
     );
   return pipeline(
     {
-      name: 'voc',
+      name: s.name,
       log: o.log,
       store: o.store,
-      deadLetter: DEAD_LETTERS,
+      deadLetter: s.deadLetter,
       // Reviews reach the shop up to 5 s out of order.
       allowedLatenessMs: 5_000,
       ...(o.logger ? { logger: o.logger } : {}),

@@ -6,6 +6,7 @@ import type { ProductWindow } from './suggester.ts';
 
 /** What a VOC run did, for the summary table and `--json`. */
 export interface VocSummary {
+  readonly pipeline: string;
   readonly model: string;
   readonly offline: boolean;
   readonly seconds: number;
@@ -38,6 +39,7 @@ export interface VocSummary {
 }
 
 export function summarize(run: {
+  readonly pipeline: string;
   readonly model: ChatModel;
   readonly records: readonly ReviewRecord[];
   readonly scored: readonly ScoredReview[];
@@ -86,6 +88,7 @@ export function summarize(run: {
     .sort((a, b) => a.average - b.average || a.start - b.start || (a.productId < b.productId ? -1 : 1))
     .slice(0, 3);
   return {
+    pipeline: run.pipeline,
     model: run.model.id,
     offline: run.model.offline,
     seconds: Math.round(run.seconds * 10) / 10,

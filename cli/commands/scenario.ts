@@ -1,0 +1,104 @@
+import pino from 'pino';
+import { chooseModel, OFFLINE_LINE } from '../choose-model.ts';
+import { CliError, usageError } from '../cli-errors.ts';
+import type { Command } from '../command.ts';
+import { EXIT } from '../exit-codes.ts';
+import { openRuntime } from '../open-runtime.ts';
+import { PACK_NAMES, PACKS } from '../packs.ts';
+import { progressBars } from '../progress.ts';
+
+export const scenarioCommand: Command = {
+  name: 'scenario',
+  summary: `run a scenario pack (${PACK_NAMES.join(', ')}) end to end`,
+  help: `Usage: eddy scenario <${PACK_NAMES.join('|')}> [options]
+
+Runs a scenario pack end to end: generates its data, runs its pipeline and
+agents, waits until everything is processed, and prints a summary.
+
+Packs:
+  voc          voice of customer: reviews scored by an agent, shipping complaints
+               mailed to the logistics manager, satisfaction per product and minute
+               with suggestions from a second agent
+
+Options:
+  --events N       records to generate (default: the pack's, voc 2000)
+  --rate R         records per second to feed (default: as fast as it goes)
+  --seed S         seed of the generator (default 11): the same seed, the same data
+  --model SPEC     provider:model, e.g. anthropic:claude-sonnet-4-5, openai:gpt-4o-mini,
+                   ollama:qwen2.5 (default EDDY_MODEL; with nothing configured, the
+                   offline model, announced)
+  --servers        NATS JetStream and PostgreSQL from NATS_URL and DATABASE_URL
+                   instead of the embedded default (in-process log, PGlite)
+  --json           print the result as JSON on stdout (no progress bars)
+  -h, --help       this help
+
+Environment: EDDY_MODEL and the provider keys (ANTHROPIC_API_KEY, OPENAI_API_KEY,
+OPENAI_BASE_URL, OLLAMA_HOST, …), SMTP_URL (voc: send to this server instead of a
+local one), LOG_LEVEL (pino, default error; warn shows each dead letter).
+
+Exit codes: 0 done, 1 failed, 2 bad command line, 69 a server unreachable,
+78 configuration missing or wrong, 130 interrupted.`,
+  options: {
+    events: { type: 'string' },
+    rate: { type: 'string' },
+    seed: { type: 'string' },
+    model: { type: 'string' },
+    servers: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  async run({ values, positionals }, io) {
+    const name = positionals[0];
+    if (name === undefined) throw usageError(`name a pack: eddy scenario <${PACK_NAMES.join('|')}>`);
+    const load = PACKS[name];
+    if (!load) throw usageError(`no pack "${name}"; the packs are ${PACK_NAMES.join(', ')}`);
+    if (positionals.length > 1) throw usageError(`unexpected argument "${positionals[1]}"`);
+    const pack = await load();
+    const events = whole(values.events, 'events', pack.defaultEvents, 1);
+    const seed = whole(values.seed, 'seed', 11, 0);
+    const rate = values.rate === undefined ? undefined : whole(values.rate, 'rate', 0, 1);
+    const json = values.json === true;
+    const say = (line: string) => io.stderr.write(`${line}\n`);
+    const model = chooseModel(values.model as string | undefined, io.env, pack);
+    if (model.offline) say(OFFLINE_LINE);
+    const runtime = await openRuntime(values.servers === true, io.env);
+    say(`eddy scenario ${pack.name} (${pack.title}): ${events} records, ${runtime.describe}`);
+    // Dead letters are part of every pack's story (the summary counts them): logged from warn with LOG_LEVEL=warn.
+    const logger = pino({ level: io.env.LOG_LEVEL ?? 'error' }, pino.destination(2));
+    const bars = progressBars(io.stderr, !json);
+    let summary: object;
+    try {
+      summary = await pack.run({
+        runtime,
+        model,
+        events,
+        rate,
+        seed,
+        env: io.env,
+        progress: bars.progress,
+        logger,
+        say,
+        signal: io.signal,
+      });
+    } catch (error) {
+      if (io.signal.aborted) throw new CliError('interrupted: committed work is kept', EXIT.interrupted);
+      throw error;
+    } finally {
+      bars.stop();
+      await runtime.close();
+    }
+    if (json) io.stdout.write(`${JSON.stringify({ pack: pack.name, runtime: runtime.kind, ...summary })}\n`);
+    else {
+      io.stdout.write(`\n${pack.render(summary)}\n`);
+      if (model.offline) io.stdout.write(`\n${OFFLINE_LINE}\n`);
+    }
+    return EXIT.ok;
+  },
+};
+
+function whole(raw: string | boolean | undefined, name: string, fallback: number, min: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !Number.isSafeInteger(n) || n < min)
+    throw usageError(`--${name} must be a whole number of at least ${min}, got "${String(raw)}"`);
+  return n;
+}

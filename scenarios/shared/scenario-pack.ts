@@ -1,0 +1,44 @@
+import type { Log, Logger, Store } from 'eddy';
+import type { ChatModel, ChatRequest } from 'eddy/agents';
+import type { LookupDatabase } from 'eddy/connectors';
+
+/** Where a pack runs: the embedded default (in-process log, PGlite) or NATS + PostgreSQL. */
+export interface PackRuntime {
+  readonly kind: 'embedded' | 'servers';
+  readonly log: Log;
+  readonly store: Store;
+  /** The store's database, for the pack's own tables. */
+  readonly db: LookupDatabase;
+}
+
+/** Named counters a pack moves as it goes: the CLI draws them as progress bars. */
+export interface Progress {
+  set(name: string, value: number, total: number): void;
+}
+
+/** What the `eddy scenario` command hands a pack. */
+export interface PackContext {
+  readonly runtime: PackRuntime;
+  readonly model: ChatModel;
+  readonly events: number;
+  readonly rate: number | undefined;
+  readonly seed: number;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly progress: Progress;
+  readonly logger: Logger;
+  /** One line on stderr (never on stdout, which `--json` keeps for the result). */
+  readonly say: (line: string) => void;
+  readonly signal: AbortSignal;
+}
+
+/** A scenario pack as `eddy scenario <name>` runs it. */
+export interface ScenarioPack<Summary> {
+  readonly name: string;
+  readonly title: string;
+  readonly defaultEvents: number;
+  /** The pack's canned answers for the offline model (its rules of thumb). */
+  readonly offlineAnswer?: (request: ChatRequest) => string | undefined;
+  run(ctx: PackContext): Promise<Summary>;
+  /** The summary for people: tables, as text. */
+  render(summary: Summary): string;
+}
