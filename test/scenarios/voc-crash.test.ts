@@ -1,0 +1,142 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { JetStreamLog } from '../../connectors/jetstream/jetstream-log.ts';
+import { streamName } from '../../connectors/jetstream/names.ts';
+import type { DeadLetter } from '../../core/runtime/dead-letter.ts';
+import { type MailCatcher, startMailCatcher } from '../../scenarios/shared/mail-catcher.ts';
+import { SubjectTail } from '../../scenarios/shared/subject-tail.ts';
+import { vocFeed } from '../../scenarios/voc/run-voc.ts';
+import type { ScoredReview } from '../../scenarios/voc/scorer.ts';
+import { pipelineNameFor, vocSubjects } from '../../scenarios/voc/subjects.ts';
+import type { ProductWindow } from '../../scenarios/voc/suggester.ts';
+import type { WireServer } from '../agents/wire/index.ts';
+import { createTestDatabase, type TestDatabase } from '../services/database.ts';
+import { waitUntil } from '../services/wait-until.ts';
+import { vocReference } from './support/voc-reference.ts';
+import { startVocWireModel } from './support/voc-wire-model.ts';
+
+const EVENTS = 600;
+// A seed of this file's own: its pipeline (`voc-s<seed>`) and streams are nobody else's on the shared server.
+const SEED = 4_242;
+const subjects = vocSubjects(pipelineNameFor(SEED));
+const natsUrl = inject('natsUrl');
+
+interface Run {
+  readonly child: ChildProcess;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stdout(): string;
+  stderr(): string;
+}
+
+describe('VOC pack on NATS + PostgreSQL, its process killed with SIGKILL mid-run and started again', () => {
+  let db: TestDatabase;
+  let wire: WireServer;
+  let catcher: MailCatcher;
+
+  function start(): Run {
+    const child = spawn(
+      process.execPath,
+      [
+        'cli/main.ts',
+        'scenario',
+        'voc',
+        '--servers',
+        '--json',
+        '--events',
+        String(EVENTS),
+        '--seed',
+        String(SEED),
+        '--rate',
+        '200',
+        '--model',
+        'openai:voc-scripted',
+      ],
+      {
+        env: {
+          PATH: process.env.PATH,
+          NATS_URL: natsUrl,
+          DATABASE_URL: db.url,
+          OPENAI_API_KEY: 'sk-test-crash',
+          OPENAI_BASE_URL: wire.baseURL,
+          SMTP_URL: catcher.url,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    return { child, exited, stdout: () => out, stderr: () => err };
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    wire = await startVocWireModel();
+    catcher = await startMailCatcher();
+  });
+
+  afterAll(async () => {
+    await catcher?.close();
+    await wire?.close();
+    await db?.drop();
+    const nc = await connect({ servers: natsUrl });
+    const jsm = await jetstreamManager(nc);
+    for await (const name of jsm.streams.names())
+      if (name.startsWith(streamName(subjects.name))) await jsm.streams.delete(name).catch(() => {});
+    await nc.close();
+  });
+
+  it('loses and duplicates nothing: each review scored once, one Message-ID per alert, each window once', async () => {
+    const first = start();
+    // Killed once it is well into the work: mails going out, the model answering.
+    const failure = await waitUntil(async () => catcher.mails.length >= 8 && wire.requests.length >= 120, {
+      timeoutMs: 60_000,
+      abort: () => (first.child.exitCode === null ? undefined : `the first run ended: ${first.stderr()}`),
+    });
+    expect(failure).toBeUndefined();
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    const mailsBefore = catcher.mails.length;
+
+    const second = start();
+    const { code } = await second.exited;
+    expect(code, second.stderr()).toBe(0);
+    const summary = JSON.parse(second.stdout()) as { scored: number; windows: number; runtime: string };
+    expect(summary.runtime).toBe('servers');
+
+    const reference = vocReference(vocFeed(EVENTS, SEED));
+    const log = await JetStreamLog.connect({ servers: natsUrl });
+    try {
+      const scored = await new SubjectTail<ScoredReview>(log, subjects.scored).poll();
+      expect(scored.map((s) => s.reviewId).sort()).toEqual([...reference.scored.keys()].sort());
+
+      // A mail sent before the kill whose review was not committed goes out again, under the same Message-ID.
+      expect(new Set(catcher.mails.map((m) => m.messageId)).size).toBe(reference.alerts.size);
+      expect(new Set(catcher.mails.map((m) => m.headers['x-eddy-review']))).toEqual(
+        new Set(reference.alerts.keys()),
+      );
+      expect(mailsBefore).toBeLessThan(reference.alerts.size);
+
+      const windows = await new SubjectTail<ProductWindow>(log, subjects.suggestions).poll();
+      const ids = windows.map((w) => `${w.productId}@${w.start}`);
+      expect(ids.sort()).toEqual([...reference.windows.keys()].sort());
+      for (const w of windows)
+        expect(w.histogram).toEqual(reference.windows.get(`${w.productId}@${w.start}`));
+
+      const dead = await new SubjectTail<DeadLetter>(log, subjects.deadLetter).poll();
+      expect(dead.map((d) => d.source?.id).sort()).toEqual(
+        [...reference.malformed, ...reference.unknown.keys()].sort(),
+      );
+      expect(summary.scored).toBe(reference.scored.size);
+      expect(summary.windows).toBe(reference.windows.size);
+    } finally {
+      await log.close();
+    }
+  }, 150_000);
+});
