@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs and the machine lacks: nats-server,
-# PostgreSQL 15 and pgvector. Idempotent: each step checks first.
+# PostgreSQL 15, pgvector, and Chromium (the live dashboard's browser test drives
+# Debian's /usr/bin/chromium with playwright-core). Idempotent: each step checks first.
 # pgvector is not packaged for PostgreSQL 15 in Debian 12, so it is built from
 # the source package of Debian's next release against postgresql-server-dev-15.
 set -euo pipefail
@@ -11,13 +12,14 @@ PGV_SUITE="${EDDY_PGVECTOR_SUITE:-trixie}"
 
 need_nats() { ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; }
 need_pg() { [ ! -x "${PG_BIN}/initdb" ] || [ ! -x "${PG_BIN}/postgres" ]; }
+need_chromium() { [ -z "${EDDY_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; }
 need_pgvector() {
   [ -x "${PG_BIN}/pg_config" ] || return 0
   [ ! -f "$("${PG_BIN}/pg_config" --sharedir)/extension/vector.control" ]
 }
 
-if ! need_nats && ! need_pg && ! need_pgvector; then
-  echo "setup: nats-server, PostgreSQL ${PG_MAJOR} and pgvector are present"
+if ! need_nats && ! need_pg && ! need_pgvector && ! need_chromium; then
+  echo "setup: nats-server, PostgreSQL ${PG_MAJOR}, pgvector and chromium are present"
   exit 0
 fi
 
@@ -27,6 +29,7 @@ setup: this system has no apt-get. Install by hand, then run the tests again:
   - nats-server 2.9 or newer (https://github.com/nats-io/nats-server/releases)
   - PostgreSQL ${PG_MAJOR} server binaries (initdb, postgres, pg_ctl)
   - pgvector 0.7 or newer for that PostgreSQL (https://github.com/pgvector/pgvector)
+  - Chromium at /usr/bin/chromium (or set EDDY_CHROMIUM to a Chromium or Chrome binary)
 Or point the suite at running servers with NATS_URL and DATABASE_URL.
 MSG
   exit 1
@@ -43,6 +46,7 @@ $SUDO apt-get update -qq
 pkgs=()
 need_nats && pkgs+=(nats-server)
 need_pg && pkgs+=("postgresql-${PG_MAJOR}")
+need_chromium && pkgs+=(chromium)
 if [ ${#pkgs[@]} -gt 0 ]; then
   echo "setup: installing ${pkgs[*]}"
   $SUDO apt-get install -y -qq "${pkgs[@]}"

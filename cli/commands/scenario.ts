@@ -19,10 +19,14 @@ Packs:
   voc          voice of customer: reviews scored by an agent, shipping complaints
                mailed to the logistics manager, satisfaction per product and minute
                with suggestions from a second agent
+  livestream   live comments joined with viewer profiles, sentiment and topics per
+               minute (early results every 2 s), advice for the streamer, and a
+               live dashboard (--dashboard)
 
 Options:
-  --events N       records to generate (default: the pack's, voc 2000)
-  --rate R         records per second to feed (default: as fast as it goes)
+  --events N       records to generate (default: the pack's: voc 2000, livestream 1500)
+  --rate R         records per second to feed (default: voc as fast as it goes,
+                   livestream 60)
   --seed S         seed of the generator (default 11): the same seed, the same data
   --model SPEC     provider:model, e.g. anthropic:claude-sonnet-4-5, openai:gpt-4o-mini,
                    ollama:qwen2.5 (default EDDY_MODEL; with nothing configured, the
@@ -30,6 +34,9 @@ Options:
   --servers        NATS JetStream and PostgreSQL from NATS_URL and DATABASE_URL
                    instead of the embedded default (in-process log, PGlite)
   --json           print the result as JSON on stdout (no progress bars)
+  --dashboard      livestream: serve the live dashboard (http://127.0.0.1:<port>/),
+                   and keep serving after the run until Ctrl-C
+  --port P         the dashboard's port (default 8787; 0 for any free one)
   -h, --help       this help
 
 Environment: EDDY_MODEL and the provider keys (ANTHROPIC_API_KEY, OPENAI_API_KEY,
@@ -45,6 +52,8 @@ Exit codes: 0 done, 1 failed, 2 bad command line, 69 a server unreachable,
     model: { type: 'string' },
     servers: { type: 'boolean' },
     json: { type: 'boolean' },
+    dashboard: { type: 'boolean' },
+    port: { type: 'string' },
   },
   async run({ values, positionals }, io) {
     const name = positionals[0];
@@ -57,6 +66,9 @@ Exit codes: 0 done, 1 failed, 2 bad command line, 69 a server unreachable,
     const seed = whole(values.seed, 'seed', 11, 0);
     const rate = values.rate === undefined ? undefined : whole(values.rate, 'rate', 0, 1);
     const json = values.json === true;
+    if (values.port !== undefined && values.dashboard !== true)
+      throw usageError("--port is the dashboard's: add --dashboard");
+    const dashboard = values.dashboard === true ? { port: whole(values.port, 'port', 8787, 0) } : undefined;
     const say = (line: string) => io.stderr.write(`${line}\n`);
     const model = chooseModel(values.model as string | undefined, io.env, pack);
     if (model.offline) say(OFFLINE_LINE);
@@ -78,6 +90,7 @@ Exit codes: 0 done, 1 failed, 2 bad command line, 69 a server unreachable,
         logger,
         say,
         signal: io.signal,
+        dashboard,
       });
     } catch (error) {
       if (io.signal.aborted) throw new CliError('interrupted: committed work is kept', EXIT.interrupted);

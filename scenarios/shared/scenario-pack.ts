@@ -29,6 +29,8 @@ export interface PackContext {
   /** One line on stderr (never on stdout, which `--json` keeps for the result). */
   readonly say: (line: string) => void;
   readonly signal: AbortSignal;
+  /** `--dashboard`: packs that have one serve it on this port (0: any free one). */
+  readonly dashboard: { readonly port: number } | undefined;
 }
 
 /** A scenario pack as `eddy scenario <name>` runs it. */

@@ -1,5 +1,6 @@
 import type { Log } from 'eddy';
 import { z } from 'zod';
+import { Heartbeat, isHeartbeat } from '../shared/heartbeats.ts';
 import type { ReviewRecord } from './reviews.ts';
 
 /** A review as the pipeline checks it at the edge: a record that fails this is a dead letter with the reason. */
@@ -13,18 +14,10 @@ export const ReviewIn = z.object({
 });
 export type ReviewIn = z.infer<typeof ReviewIn>;
 
-/**
- * The feed's clock: "nothing older than `at` is coming on this partition".
- * A bounded feed (a day of reviews replayed) ends with one per partition, so
- * the last windows close, as Flink's bounded sources end with a final
- * watermark; a live feed needs none.
- */
-export const Heartbeat = z.object({ heartbeat: z.literal(true), at: z.number().int().positive() });
-
 export const FeedRecord = z.union([ReviewIn, Heartbeat]);
 export type FeedRecord = z.infer<typeof FeedRecord>;
 
-export const isReview = (r: FeedRecord): r is ReviewIn => !('heartbeat' in r);
+export const isReview = (r: FeedRecord): r is ReviewIn => !isHeartbeat(r);
 
 const encoder = new TextEncoder();
 
@@ -38,18 +31,4 @@ export function appendReview(log: Log, subject: string, record: ReviewRecord) {
     payload: encoder.encode(payload),
     ...(eventTime === undefined ? {} : { eventTime }),
   });
-}
-
-/** Ends a bounded feed: a heartbeat at `at` on every partition of the reviews topic. */
-export async function appendHeartbeats(log: Log, subject: string, at: number): Promise<void> {
-  const partitions = await log.partitions(subject);
-  for (let p = 0; p < partitions; p++) {
-    await log.append(subject, {
-      key: `~heartbeat-${p}`,
-      partition: p,
-      msgId: `heartbeat-${p}-${at}`,
-      eventTime: at,
-      payload: encoder.encode(JSON.stringify({ heartbeat: true, at })),
-    });
-  }
 }
