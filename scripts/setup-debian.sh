@@ -46,7 +46,8 @@ $SUDO apt-get update -qq
 pkgs=()
 need_nats && pkgs+=(nats-server)
 need_pg && pkgs+=("postgresql-${PG_MAJOR}")
-need_chromium && pkgs+=(chromium)
+# A CJK font, so the dashboard screenshots show the Chinese comments.
+need_chromium && pkgs+=(chromium fonts-wqy-zenhei)
 if [ ${#pkgs[@]} -gt 0 ]; then
   echo "setup: installing ${pkgs[*]}"
   $SUDO apt-get install -y -qq "${pkgs[@]}"

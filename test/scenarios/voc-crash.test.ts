@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,6 +13,7 @@ import type { ProductWindow } from '../../scenarios/voc/suggester.ts';
 import type { WireServer } from '../agents/wire/index.ts';
 import { createTestDatabase, type TestDatabase } from '../services/database.ts';
 import { waitUntil } from '../services/wait-until.ts';
+import { spawnEddy } from './support/spawn-scenario.ts';
 import { vocReference } from './support/voc-reference.ts';
 import { startVocWireModel } from './support/voc-wire-model.ts';
 
@@ -23,23 +23,14 @@ const SEED = 4_242;
 const subjects = vocSubjects(pipelineNameFor(SEED));
 const natsUrl = inject('natsUrl');
 
-interface Run {
-  readonly child: ChildProcess;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stdout(): string;
-  stderr(): string;
-}
-
 describe('VOC pack on NATS + PostgreSQL, its process killed with SIGKILL mid-run and started again', () => {
   let db: TestDatabase;
   let wire: WireServer;
   let catcher: MailCatcher;
 
-  function start(): Run {
-    const child = spawn(
-      process.execPath,
+  const start = () =>
+    spawnEddy(
       [
-        'cli/main.ts',
         'scenario',
         'voc',
         '--servers',
@@ -54,26 +45,13 @@ describe('VOC pack on NATS + PostgreSQL, its process killed with SIGKILL mid-run
         'openai:voc-scripted',
       ],
       {
-        env: {
-          PATH: process.env.PATH,
-          NATS_URL: natsUrl,
-          DATABASE_URL: db.url,
-          OPENAI_API_KEY: 'sk-test-crash',
-          OPENAI_BASE_URL: wire.baseURL,
-          SMTP_URL: catcher.url,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        NATS_URL: natsUrl,
+        DATABASE_URL: db.url,
+        OPENAI_API_KEY: 'sk-test-crash',
+        OPENAI_BASE_URL: wire.baseURL,
+        SMTP_URL: catcher.url,
       },
     );
-    let out = '';
-    let err = '';
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-    return { child, exited, stdout: () => out, stderr: () => err };
-  }
 
   beforeAll(async () => {
     db = await createTestDatabase();

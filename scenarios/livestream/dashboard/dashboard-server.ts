@@ -73,12 +73,15 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
         'cache-control': 'no-cache',
         connection: 'keep-alive',
       });
+      // A comment line, so the headers go out now and the page knows it is live before the first result.
+      res.write(': connected\n\n');
       for (const w of windows.values()) send(res, 'window', w);
       for (const f of feedback) send(res, 'feedback', f);
       clients.add(res);
       req.on('close', () => clients.delete(res));
       return;
     }
+    if (path === '/favicon.ico') return void res.writeHead(204).end();
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   });
   await new Promise<void>((resolve, reject) => {
