@@ -8,6 +8,7 @@ import {
   modelEnvSet,
   offlineModel,
 } from 'eddy/agents';
+import { type Embedder, embedderFor, offlineEmbedder } from 'eddy/memory';
 import { configError } from './cli-errors.ts';
 
 /** The one loud line a run on the offline model starts with (and its summary repeats). */
@@ -43,4 +44,23 @@ export function chooseModel(
     stderr: { write: () => true },
     ...(pack.offlineAnswer ? { answer: pack.offlineAnswer } : {}),
   });
+}
+
+/** The line a pack with memory adds when its embedder is the offline one. */
+export const OFFLINE_EMBEDDER_LINE =
+  '!! eddy: OFFLINE EMBEDDER: memory recalls by hashed words, not meaning. For a real one set EDDY_EMBEDDER ' +
+  '(e.g. openai:text-embedding-3-small, ollama:nomic-embed-text).';
+
+/** The embedder: `EDDY_EMBEDDER` when set (a broken one is an error), else the offline one. */
+export function chooseEmbedder(env: NodeJS.ProcessEnv): Embedder {
+  if (env.EDDY_EMBEDDER?.trim()) {
+    try {
+      return embedderFor(undefined, { env });
+    } catch (error) {
+      if (error instanceof ModelConfigError || error instanceof MissingApiKeyError)
+        throw configError(error.message);
+      throw error;
+    }
+  }
+  return offlineEmbedder();
 }

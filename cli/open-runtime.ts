@@ -1,5 +1,6 @@
 import { MemoryLog } from 'eddy';
 import { JetStreamLog, PgliteStore, PgStore, redactServers } from 'eddy/connectors';
+import { sqlMemory } from 'eddy/memory';
 import type { PackRuntime } from '../scenarios/shared/scenario-pack.ts';
 import { configError, unavailableError } from './cli-errors.ts';
 
@@ -21,6 +22,7 @@ export async function openRuntime(servers: boolean, env: NodeJS.ProcessEnv): Pro
       log,
       store,
       db: store.db,
+      memory: sqlMemory(store),
       describe: 'embedded default: in-process log and PGlite, in memory (--servers for NATS + PostgreSQL)',
       close: async () => {
         await log.close();
@@ -60,6 +62,7 @@ export async function openRuntime(servers: boolean, env: NodeJS.ProcessEnv): Pro
     log,
     store,
     db: store.pool,
+    memory: sqlMemory(store),
     describe: `servers: NATS ${redactServers(natsUrl)}, PostgreSQL from DATABASE_URL`,
     close: async () => {
       await log.close();

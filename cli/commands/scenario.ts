@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { chooseModel, OFFLINE_LINE } from '../choose-model.ts';
+import { chooseEmbedder, chooseModel, OFFLINE_EMBEDDER_LINE, OFFLINE_LINE } from '../choose-model.ts';
 import { CliError, usageError } from '../cli-errors.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -22,12 +22,17 @@ Packs:
   livestream   live comments joined with viewer profiles, sentiment and topics per
                minute (early results every 2 s), advice for the streamer, and a
                live dashboard (--dashboard)
+  ops          an operations agent per job of a local job service: health checks,
+               runbooks from memory and MCP, a remediation a person approves, run
+               once, verified, and the case filed
 
 Options:
-  --events N       records to generate (default: the pack's: voc 2000, livestream 1500)
+  --events N       records to generate (default: the pack's: voc 2000, livestream 1500,
+                   ops 5 incidents)
   --rate R         records per second to feed (default: voc as fast as it goes,
                    livestream 60)
-  --seed S         seed of the generator (default 11): the same seed, the same data
+  --seed S         seed of the generator (default: the pack's): the same seed, the same
+                   data; another seed runs as a pipeline of its own (<pack>-s<seed>)
   --model SPEC     provider:model, e.g. anthropic:claude-sonnet-4-5, openai:gpt-4o-mini,
                    ollama:qwen2.5 (default EDDY_MODEL; with nothing configured, the
                    offline model, announced)
@@ -37,11 +42,15 @@ Options:
   --dashboard      livestream: serve the live dashboard (http://127.0.0.1:<port>/),
                    and keep serving after the run until Ctrl-C
   --port P         the dashboard's port (default 8787; 0 for any free one)
+  --approve WHO    ops: who decides remediations: auto (default: a scripted operator
+                   that approves all but payments jobs, under a change freeze) or
+                   external (people, with eddy approve; needs --servers)
   -h, --help       this help
 
 Environment: EDDY_MODEL and the provider keys (ANTHROPIC_API_KEY, OPENAI_API_KEY,
 OPENAI_BASE_URL, OLLAMA_HOST, …), SMTP_URL (voc: send to this server instead of a
-local one), LOG_LEVEL (pino, default error; warn shows each dead letter).
+local one), OPS_SERVICE_URL (ops: work on this job service instead of starting one),
+EDDY_EMBEDDER (ops: the runbooks' embedder), LOG_LEVEL (pino, default error; warn shows each dead letter).
 
 Exit codes: 0 done, 1 failed, 2 bad command line, 69 a server unreachable,
 78 configuration missing or wrong, 130 interrupted.`,
@@ -54,6 +63,7 @@ Exit codes: 0 done, 1 failed, 2 bad command line, 69 a server unreachable,
     json: { type: 'boolean' },
     dashboard: { type: 'boolean' },
     port: { type: 'string' },
+    approve: { type: 'string' },
   },
   async run({ values, positionals }, io) {
     const name = positionals[0];
@@ -63,7 +73,7 @@ Exit codes: 0 done, 1 failed, 2 bad command line, 69 a server unreachable,
     if (positionals.length > 1) throw usageError(`unexpected argument "${positionals[1]}"`);
     const pack = await load();
     const events = whole(values.events, 'events', pack.defaultEvents, 1);
-    const seed = whole(values.seed, 'seed', 11, 0);
+    const seed = whole(values.seed, 'seed', pack.defaultSeed, 0);
     const rate = values.rate === undefined ? undefined : whole(values.rate, 'rate', 0, 1);
     const json = values.json === true;
     if (values.port !== undefined && values.dashboard !== true)
@@ -71,7 +81,16 @@ Exit codes: 0 done, 1 failed, 2 bad command line, 69 a server unreachable,
     const dashboard = values.dashboard === true ? { port: whole(values.port, 'port', 8787, 0) } : undefined;
     const say = (line: string) => io.stderr.write(`${line}\n`);
     const model = chooseModel(values.model as string | undefined, io.env, pack);
+    const embedder = chooseEmbedder(io.env);
     if (model.offline) say(OFFLINE_LINE);
+    if (pack.usesMemory === true && embedder.offline) say(OFFLINE_EMBEDDER_LINE);
+    const approve = values.approve ?? 'auto';
+    if (approve !== 'auto' && approve !== 'external')
+      throw usageError(`--approve is auto or external, got "${String(approve)}"`);
+    if (approve === 'external' && values.servers !== true)
+      throw usageError(
+        '--approve external needs --servers: decisions travel on the log, from another process',
+      );
     const runtime = await openRuntime(values.servers === true, io.env);
     say(`eddy scenario ${pack.name} (${pack.title}): ${events} records, ${runtime.describe}`);
     // Dead letters are part of every pack's story (the summary counts them): logged from warn with LOG_LEVEL=warn.
@@ -82,6 +101,7 @@ Exit codes: 0 done, 1 failed, 2 bad command line, 69 a server unreachable,
       summary = await pack.run({
         runtime,
         model,
+        embedder,
         events,
         rate,
         seed,
@@ -91,6 +111,7 @@ Exit codes: 0 done, 1 failed, 2 bad command line, 69 a server unreachable,
         say,
         signal: io.signal,
         dashboard,
+        approve,
       });
     } catch (error) {
       if (io.signal.aborted) throw new CliError('interrupted: committed work is kept', EXIT.interrupted);

@@ -3,6 +3,7 @@ import { renderTable } from '../shared/text-table.ts';
 import { type Dashboard, startDashboard } from './dashboard/dashboard-server.ts';
 import { liveOfflineAnswer } from './offline-answers.ts';
 import { type LiveSummary, runLivestream } from './run-livestream.ts';
+import { DEFAULT_SEED } from './subjects.ts';
 
 export type LivePackSummary = LiveSummary & { readonly dashboard: string | null };
 
@@ -10,6 +11,7 @@ export type LivePackSummary = LiveSummary & { readonly dashboard: string | null 
 export const livestreamPack: ScenarioPack<LivePackSummary> = {
   name: 'livestream',
   title: 'live-stream comment analytics',
+  defaultSeed: DEFAULT_SEED,
   defaultEvents: 1_500,
   offlineAnswer: liveOfflineAnswer,
   async run(ctx) {

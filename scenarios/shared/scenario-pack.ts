@@ -1,6 +1,7 @@
 import type { Log, Logger, Store } from 'eddy';
 import type { ChatModel, ChatRequest } from 'eddy/agents';
 import type { LookupDatabase } from 'eddy/connectors';
+import type { Embedder, LongTermMemory } from 'eddy/memory';
 
 /** Where a pack runs: the embedded default (in-process log, PGlite) or NATS + PostgreSQL. */
 export interface PackRuntime {
@@ -9,6 +10,8 @@ export interface PackRuntime {
   readonly store: Store;
   /** The store's database, for the pack's own tables. */
   readonly db: LookupDatabase;
+  /** Long-term memory in the same database (pgvector, or PGlite's vector extension). */
+  readonly memory: LongTermMemory;
 }
 
 /** Named counters a pack moves as it goes: the CLI draws them as progress bars. */
@@ -20,6 +23,7 @@ export interface Progress {
 export interface PackContext {
   readonly runtime: PackRuntime;
   readonly model: ChatModel;
+  readonly embedder: Embedder;
   readonly events: number;
   readonly rate: number | undefined;
   readonly seed: number;
@@ -31,6 +35,8 @@ export interface PackContext {
   readonly signal: AbortSignal;
   /** `--dashboard`: packs that have one serve it on this port (0: any free one). */
   readonly dashboard: { readonly port: number } | undefined;
+  /** `--approve`: who decides approval requests (`auto`: the pack's scripted operator; `external`: people). */
+  readonly approve: 'auto' | 'external';
 }
 
 /** A scenario pack as `eddy scenario <name>` runs it. */
@@ -38,6 +44,10 @@ export interface ScenarioPack<Summary> {
   readonly name: string;
   readonly title: string;
   readonly defaultEvents: number;
+  /** The seed a run uses unless told (the pipeline of that seed is the pack's plain name: `voc`, `ops`). */
+  readonly defaultSeed: number;
+  /** It keeps long-term memory: the CLI says so when the embedder is the offline one. */
+  readonly usesMemory?: boolean;
   /** The pack's canned answers for the offline model (its rules of thumb). */
   readonly offlineAnswer?: (request: ChatRequest) => string | undefined;
   run(ctx: PackContext): Promise<Summary>;

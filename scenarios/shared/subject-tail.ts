@@ -24,14 +24,19 @@ export class SubjectTail<T> {
 
   /** Records appended since the last poll. */
   async poll(): Promise<T[]> {
+    return (await this.pollEntries()).map((e) => e.value);
+  }
+
+  /** The same, with each record's key. */
+  async pollEntries(): Promise<{ readonly key: string; readonly value: T }[]> {
     const partitions = await this.#log.partitions(this.#subject);
     while (this.#last.length < partitions) this.#last.push(0);
-    const out: T[] = [];
+    const out: { key: string; value: T }[] = [];
     for (let p = 0; p < partitions; p++) {
       for await (const env of this.#log.read(this.#subject, p, (this.#last[p] ?? 0) + 1)) {
         this.#last[p] = env.seq;
         if (env.control !== undefined) continue;
-        out.push(JSON.parse(decoder.decode(env.payload)) as T);
+        out.push({ key: env.key, value: JSON.parse(decoder.decode(env.payload)) as T });
       }
     }
     return out;

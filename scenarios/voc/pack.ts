@@ -4,6 +4,7 @@ import type { ScenarioPack } from '../shared/scenario-pack.ts';
 import { renderTable } from '../shared/text-table.ts';
 import { vocOfflineAnswer } from './offline-answers.ts';
 import { runVoc } from './run-voc.ts';
+import { DEFAULT_SEED } from './subjects.ts';
 import type { VocSummary } from './voc-summary.ts';
 
 /** A VOC run's summary with the mail side: where mails went and how many distinct ones arrived. */
@@ -19,6 +20,7 @@ const FROM = 'eddy VOC <voc@shop.example>';
 export const vocPack: ScenarioPack<VocPackSummary> = {
   name: 'voc',
   title: 'voice of customer',
+  defaultSeed: DEFAULT_SEED,
   defaultEvents: 2_000,
   offlineAnswer: vocOfflineAnswer,
   async run(ctx) {
