@@ -3,10 +3,12 @@
 import { parseArgs } from 'node:util';
 import { CliError, usageError } from './cli-errors.ts';
 import type { Command, Io } from './command.ts';
+import { approvalsCommand } from './commands/approvals.ts';
+import { approveCommand } from './commands/approve.ts';
 import { scenarioCommand } from './commands/scenario.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 
-const COMMANDS: readonly Command[] = [scenarioCommand];
+const COMMANDS: readonly Command[] = [scenarioCommand, approvalsCommand, approveCommand];
 
 const HELP = `Usage: eddy <command> [options]
 

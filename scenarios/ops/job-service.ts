@@ -85,6 +85,8 @@ export async function startJobService(o: {
   readonly emit: (event: ExceptionEvent) => Promise<void>;
   readonly port?: number;
   readonly clock?: () => number;
+  /** How long a restart takes to answer (it happens at once): a slow control plane. Default 0. */
+  readonly restartAnswerMs?: number;
 }): Promise<JobService> {
   const clock = o.clock ?? Date.now;
   const jobs = new Map<string, Job>(
@@ -174,6 +176,7 @@ export async function startJobService(o: {
       job.restarts++;
       // A clean start ends an OOM crash loop; it does not fix a config problem.
       if (job.fault === 'oom' || job.fault === 'exception') job.fault = undefined;
+      if (o.restartAnswerMs) await new Promise((resolve) => setTimeout(resolve, o.restartAnswerMs));
       return json(res, 200, { restarted: true, restarts: job.restarts });
     }
     const change = ConfigChange.safeParse(await body(req));

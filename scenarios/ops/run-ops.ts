@@ -7,12 +7,17 @@ import type { Registry } from 'prom-client';
 import { SubjectTail } from '../shared/subject-tail.ts';
 import { decideApproval } from './approvals.ts';
 import { type Incident, incidentPlan, JOBS } from './incidents.ts';
-import { type JobService, type JobServiceStats, startJobService } from './job-service.ts';
+import {
+  type ExceptionEvent,
+  type JobService,
+  type JobServiceStats,
+  startJobService,
+} from './job-service.ts';
 import { jobTools } from './job-tools.ts';
 import type { OpsCase } from './ops-case.ts';
 import { opsPipelines } from './ops-pipeline.ts';
 import { ingestRunbooks, RUNBOOK_DIR, RUNBOOKS } from './runbooks.ts';
-import { DEFAULT_SEED, opsSubjects } from './subjects.ts';
+import { DEFAULT_SEED, type OpsSubjects, opsSubjects } from './subjects.ts';
 
 type Request = Extract<ApprovalOutput, { type: 'approval-request' }>;
 
@@ -86,18 +91,11 @@ export async function runOps(o: OpsRunOptions): Promise<OpsSummary> {
   const partitions = 4;
   await o.log.ensureTopic({ subject: s.events, partitions });
   await o.log.ensureTopic({ subject: s.approvals, partitions });
-  const encoder = new TextEncoder();
   const own: JobService | undefined = o.serviceUrl
     ? undefined
     : await startJobService({
         jobs: JOBS,
-        emit: async (e) => {
-          await o.log.append(s.events, {
-            key: e.job,
-            msgId: e.incidentId,
-            payload: encoder.encode(JSON.stringify(e)),
-          });
-        },
+        emit: (e) => appendIncident(o.log, s, e),
       });
   const serviceUrl = o.serviceUrl ?? (own as JobService).url;
   const runbooks = await ingestRunbooks(o.memory);
@@ -184,6 +182,15 @@ export async function runOps(o: OpsRunOptions): Promise<OpsSummary> {
     approvalRequests: requests,
     service: own ? own.stats() : null,
   };
+}
+
+/** How a job service reports an incident to the pipeline: keyed by job, its msg id the incident's (a re-report is dropped). */
+export async function appendIncident(log: Log, s: OpsSubjects, e: ExceptionEvent): Promise<void> {
+  await log.append(s.events, {
+    key: e.job,
+    msgId: e.incidentId,
+    payload: new TextEncoder().encode(JSON.stringify(e)),
+  });
 }
 
 async function inject(serviceUrl: string, incident: Incident): Promise<void> {
