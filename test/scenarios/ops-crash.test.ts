@@ -91,11 +91,17 @@ describe('ops pack on NATS + PostgreSQL: people decide with eddy approve, the pa
     const first = start();
     let requests: PendingApproval[] = [];
     expect(
-      await waitUntil(async () => (requests = await pending()).length === 4, {
-        timeoutMs: 60_000,
-        intervalMs: 300,
-        abort: () => (first.child.exitCode === null ? undefined : `the pack ended: ${first.stderr()}`),
-      }),
+      await waitUntil(
+        async () => {
+          requests = await pending();
+          return requests.length === 4;
+        },
+        {
+          timeoutMs: 60_000,
+          intervalMs: 300,
+          abort: () => (first.child.exitCode === null ? undefined : `the pack ended: ${first.stderr()}`),
+        },
+      ),
     ).toBeUndefined();
     const of = (job: string) => requests.find((r) => r.job === job) as PendingApproval;
 
