@@ -42,7 +42,7 @@ describe('eddy scenario: the command line', () => {
   it.each([
     [['nope'], /no command "nope"/],
     [['scenario'], /name a pack/],
-    [['scenario', 'shop'], /no pack "shop"; the packs are voc/],
+    [['scenario', 'shop'], /no pack "shop"; the packs are voc, livestream, ops/],
     [['scenario', 'voc', '--events', 'ten'], /--events must be a whole number/],
     [['scenario', 'voc', '--events', '0'], /at least 1/],
     [['scenario', 'voc', '--bogus'], /Unknown option '--bogus'/],
@@ -111,4 +111,54 @@ describe('eddy scenario: the command line', () => {
     });
     expect(result.mailsReceived).toBe(result.shippingAlerts);
   }, 60_000);
+});
+
+describe('eddy scenario: the other packs on the embedded default', () => {
+  it('runs the live-stream pack and prints its result as JSON', async () => {
+    const c = capture({});
+    expect(await main(['scenario', 'livestream', '--events', '400', '--rate', '400', '--json'], c.io)).toBe(
+      EXIT.ok,
+    );
+    const result = JSON.parse(c.out()) as {
+      pack: string;
+      minutes: number;
+      feedback: unknown[];
+      comments: number;
+    };
+    expect(result).toMatchObject({ pack: 'livestream', comments: 400 });
+    expect(result.minutes).toBeGreaterThan(0);
+    expect(result.feedback).toHaveLength(result.minutes);
+  }, 60_000);
+
+  it('runs the ops pack with its scripted operator, announcing the offline model and embedder', async () => {
+    const c = capture({});
+    expect(await main(['scenario', 'ops'], c.io)).toBe(EXIT.ok);
+    expect(c.err()).toContain('OFFLINE MODEL');
+    expect(c.err()).toContain('OFFLINE EMBEDDER');
+    expect(c.out()).toMatch(
+      /payments-sync\s+oom\s+needs-a-person\s+the remediation was denied by ops-pack operator/,
+    );
+    expect(c.out()).toMatch(/fraud-scoring\s+1\s+-/);
+  }, 60_000);
+
+  it('refuses --approve external without --servers, and --port without --dashboard', async () => {
+    const a = capture({});
+    expect(await main(['scenario', 'ops', '--approve', 'external'], a.io)).toBe(EXIT.usage);
+    expect(a.err()).toMatch(/--approve external needs --servers/);
+    const b = capture({});
+    expect(await main(['scenario', 'livestream', '--port', '9000'], b.io)).toBe(EXIT.usage);
+    expect(b.err()).toMatch(/add --dashboard/);
+  });
+});
+
+describe('eddy approvals and eddy approve without NATS', () => {
+  it('say that approvals travel on the log (exit 78)', async () => {
+    for (const argv of [['approvals'], ['approve', 'some-id']]) {
+      const c = capture({});
+      expect(await main(argv, c.io)).toBe(EXIT.config);
+      expect(c.err()).toMatch(/needs NATS_URL/);
+    }
+    const c = capture({});
+    expect(await main(['approve'], c.io)).toBe(EXIT.usage);
+  });
 });
