@@ -1,11 +1,12 @@
 import pino from 'pino';
 import { chooseEmbedder, chooseModel, OFFLINE_EMBEDDER_LINE, OFFLINE_LINE } from '../choose-model.ts';
-import { CliError, usageError } from '../cli-errors.ts';
+import { CliError } from '../cli-errors.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { openRuntime } from '../open-runtime.ts';
-import { PACK_NAMES, PACKS } from '../packs.ts';
+import { loadPack, PACK_NAMES } from '../packs.ts';
 import { progressBars } from '../progress.ts';
+import { scenarioArgs } from '../scenario-args.ts';
 
 export const scenarioCommand: Command = {
   name: 'scenario',
@@ -65,37 +66,20 @@ Exit codes: 0 done, 1 failed, 2 bad command line, 69 a server unreachable,
     port: { type: 'string' },
     approve: { type: 'string' },
   },
-  async run({ values, positionals }, io) {
-    const name = positionals[0];
-    if (name === undefined) throw usageError(`name a pack: eddy scenario <${PACK_NAMES.join('|')}>`);
-    const load = PACKS[name];
-    if (!load) throw usageError(`no pack "${name}"; the packs are ${PACK_NAMES.join(', ')}`);
-    if (positionals.length > 1) throw usageError(`unexpected argument "${positionals[1]}"`);
-    const pack = await load();
-    const events = whole(values.events, 'events', pack.defaultEvents, 1);
-    const seed = whole(values.seed, 'seed', pack.defaultSeed, 0);
-    const rate = values.rate === undefined ? undefined : whole(values.rate, 'rate', 0, 1);
-    const json = values.json === true;
-    if (values.port !== undefined && values.dashboard !== true)
-      throw usageError("--port is the dashboard's: add --dashboard");
-    const dashboard = values.dashboard === true ? { port: whole(values.port, 'port', 8787, 0) } : undefined;
+  async run(parsed, io) {
+    const args = scenarioArgs(parsed, PACK_NAMES);
+    const pack = await loadPack(args.pack);
+    const events = args.events ?? pack.defaultEvents;
     const say = (line: string) => io.stderr.write(`${line}\n`);
-    const model = chooseModel(values.model as string | undefined, io.env, pack);
+    const model = chooseModel(args.model, io.env, pack);
     const embedder = chooseEmbedder(io.env);
     if (model.offline) say(OFFLINE_LINE);
     if (pack.usesMemory === true && embedder.offline) say(OFFLINE_EMBEDDER_LINE);
-    const approve = values.approve ?? 'auto';
-    if (approve !== 'auto' && approve !== 'external')
-      throw usageError(`--approve is auto or external, got "${String(approve)}"`);
-    if (approve === 'external' && values.servers !== true)
-      throw usageError(
-        '--approve external needs --servers: decisions travel on the log, from another process',
-      );
-    const runtime = await openRuntime(values.servers === true, io.env);
+    const runtime = await openRuntime(args.servers, io.env);
     say(`eddy scenario ${pack.name} (${pack.title}): ${events} records, ${runtime.describe}`);
     // Dead letters are part of every pack's story (the summary counts them): logged from warn with LOG_LEVEL=warn.
     const logger = pino({ level: io.env.LOG_LEVEL ?? 'error' }, pino.destination(2));
-    const bars = progressBars(io.stderr, !json);
+    const bars = progressBars(io.stderr, !args.json);
     let summary: object;
     try {
       summary = await pack.run({
@@ -103,15 +87,15 @@ Exit codes: 0 done, 1 failed, 2 bad command line, 69 a server unreachable,
         model,
         embedder,
         events,
-        rate,
-        seed,
+        rate: args.rate,
+        seed: args.seed ?? pack.defaultSeed,
         env: io.env,
         progress: bars.progress,
         logger,
         say,
         signal: io.signal,
-        dashboard,
-        approve,
+        dashboard: args.dashboard,
+        approve: args.approve,
       });
     } catch (error) {
       if (io.signal.aborted) throw new CliError('interrupted: committed work is kept', EXIT.interrupted);
@@ -120,7 +104,8 @@ Exit codes: 0 done, 1 failed, 2 bad command line, 69 a server unreachable,
       bars.stop();
       await runtime.close();
     }
-    if (json) io.stdout.write(`${JSON.stringify({ pack: pack.name, runtime: runtime.kind, ...summary })}\n`);
+    if (args.json)
+      io.stdout.write(`${JSON.stringify({ pack: pack.name, runtime: runtime.kind, ...summary })}\n`);
     else {
       io.stdout.write(`\n${pack.render(summary)}\n`);
       if (model.offline) io.stdout.write(`\n${OFFLINE_LINE}\n`);
@@ -128,11 +113,3 @@ Exit codes: 0 done, 1 failed, 2 bad command line, 69 a server unreachable,
     return EXIT.ok;
   },
 };
-
-function whole(raw: string | boolean | undefined, name: string, fallback: number, min: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (typeof raw !== 'string' || !Number.isSafeInteger(n) || n < min)
-    throw usageError(`--${name} must be a whole number of at least ${min}, got "${String(raw)}"`);
-  return n;
-}

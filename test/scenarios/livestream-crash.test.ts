@@ -1,5 +1,3 @@
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JetStreamLog } from '../../connectors/jetstream/jetstream-log.ts';
 import { streamName } from '../../connectors/jetstream/names.ts';
@@ -12,6 +10,7 @@ import { SubjectTail } from '../../scenarios/shared/subject-tail.ts';
 import type { WireServer } from '../agents/wire/index.ts';
 import { createTestDatabase, type TestDatabase } from '../services/database.ts';
 import { waitUntil } from '../services/wait-until.ts';
+import { deleteStreamsWithPrefix } from '../support/delete-streams.ts';
 import { liveReference } from './support/live-reference.ts';
 import { startLiveWireModel } from './support/live-wire-model.ts';
 import { spawnEddy } from './support/spawn-scenario.ts';
@@ -56,11 +55,7 @@ describe('live-stream pack on NATS + PostgreSQL, killed with SIGKILL mid-run and
   afterAll(async () => {
     await wire?.close();
     await db?.drop();
-    const nc = await connect({ servers: natsUrl });
-    const jsm = await jetstreamManager(nc);
-    for await (const name of jsm.streams.names())
-      if (name.startsWith(streamName(subjects.name))) await jsm.streams.delete(name).catch(() => {});
-    await nc.close();
+    await deleteStreamsWithPrefix(natsUrl, streamName(subjects.name));
   });
 
   it('closes every minute once, with the reference’s numbers, and advises once per minute', async () => {

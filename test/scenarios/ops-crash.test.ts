@@ -1,5 +1,3 @@
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EXIT } from '../../cli/exit-codes.ts';
 import { JetStreamLog } from '../../connectors/jetstream/jetstream-log.ts';
@@ -14,6 +12,7 @@ import { SubjectTail } from '../../scenarios/shared/subject-tail.ts';
 import type { WireServer } from '../agents/wire/index.ts';
 import { createTestDatabase, type TestDatabase } from '../services/database.ts';
 import { waitUntil } from '../services/wait-until.ts';
+import { deleteStreamsWithPrefix } from '../support/delete-streams.ts';
 import { startOpsWireModel } from './support/ops-wire-model.ts';
 import { spawnEddy } from './support/spawn-scenario.ts';
 
@@ -53,11 +52,7 @@ describe('ops pack on NATS + PostgreSQL: people decide with eddy approve, the pa
     await log?.close();
     await wire?.close();
     await db?.drop();
-    const nc = await connect({ servers: natsUrl });
-    const jsm = await jetstreamManager(nc);
-    for await (const name of jsm.streams.names())
-      if (name.startsWith(streamName(subjects.name))) await jsm.streams.delete(name).catch(() => {});
-    await nc.close();
+    await deleteStreamsWithPrefix(natsUrl, streamName(subjects.name));
   });
 
   const start = () =>

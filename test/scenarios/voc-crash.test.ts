@@ -1,5 +1,3 @@
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JetStreamLog } from '../../connectors/jetstream/jetstream-log.ts';
 import { streamName } from '../../connectors/jetstream/names.ts';
@@ -13,6 +11,7 @@ import type { ProductWindow } from '../../scenarios/voc/suggester.ts';
 import type { WireServer } from '../agents/wire/index.ts';
 import { createTestDatabase, type TestDatabase } from '../services/database.ts';
 import { waitUntil } from '../services/wait-until.ts';
+import { deleteStreamsWithPrefix } from '../support/delete-streams.ts';
 import { spawnEddy } from './support/spawn-scenario.ts';
 import { vocReference } from './support/voc-reference.ts';
 import { startVocWireModel } from './support/voc-wire-model.ts';
@@ -63,11 +62,7 @@ describe('VOC pack on NATS + PostgreSQL, its process killed with SIGKILL mid-run
     await catcher?.close();
     await wire?.close();
     await db?.drop();
-    const nc = await connect({ servers: natsUrl });
-    const jsm = await jetstreamManager(nc);
-    for await (const name of jsm.streams.names())
-      if (name.startsWith(streamName(subjects.name))) await jsm.streams.delete(name).catch(() => {});
-    await nc.close();
+    await deleteStreamsWithPrefix(natsUrl, streamName(subjects.name));
   });
 
   it('loses and duplicates nothing: each review scored once, one Message-ID per alert, each window once', async () => {

@@ -11,3 +11,15 @@ export async function deleteStreams(servers: string, streams: readonly string[])
     await admin.close();
   }
 }
+
+/** Deletes every JetStream stream whose name starts with `prefix` (a pipeline's own, after a test). */
+export async function deleteStreamsWithPrefix(servers: string, prefix: string): Promise<void> {
+  const admin = await connect({ servers });
+  try {
+    const jsm = await jetstreamManager(admin);
+    for await (const name of jsm.streams.names())
+      if (name.startsWith(prefix)) await jsm.streams.delete(name).catch(() => {});
+  } finally {
+    await admin.close();
+  }
+}
