@@ -42,8 +42,9 @@ const Address = z.email();
  * Mail through an SMTP server (nodemailer), each mail with a Message-ID made
  * from its idempotency key: a tool that sends one again after a crash sends
  * the same mail, not a second one with a new id. Failures are typed: a
- * `MailUnavailableError` (connection refused, timeout, a 4xx) is worth
- * retrying; a `MailRejectedError` (a 5xx) is not. Neither carries the URL's
+ * `MailUnavailableError` (connection refused, timeout, a 4xx, a refused
+ * login) is worth retrying once fixed; a `MailRejectedError` (a 5xx for the
+ * mail itself: a bad recipient, a rejected message) is not. Neither carries the URL's
  * password.
  *
  * @example
@@ -105,6 +106,11 @@ export function smtpMailer(options: SmtpMailerOptions): Mailer {
 function classify(error: unknown): Error {
   const e = error as { responseCode?: number; message?: string; code?: string };
   const message = redactText(String(e.message ?? error));
+  // A refused login is the configuration's fault, not the mail's: keep the mail (and retrying) until it is fixed.
+  if (e.code === 'EAUTH')
+    return new MailUnavailableError(
+      `the SMTP server refused the login: check the user and password of the SMTP URL (${message})`,
+    );
   if (typeof e.responseCode === 'number' && e.responseCode >= 500)
     return new MailRejectedError(`the SMTP server refused the mail (${e.responseCode}): ${message}`);
   return new MailUnavailableError(
