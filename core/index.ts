@@ -51,6 +51,12 @@ export type {
 } from './runtime/dead-letter.ts';
 export type { RuntimeOptions } from './runtime/runtime-options.ts';
 export { seededRandom } from './runtime/seeded-random.ts';
+export {
+  definePipelines,
+  isPipelinesModule,
+  type PipelinesModule,
+  type ServiceContext,
+} from './service/define-pipelines.ts';
 export { Stage } from './stage/stage.ts';
 export type { StageOptions } from './stage/stage-options.ts';
 export { MemoryStore } from './store/memory-store.ts';

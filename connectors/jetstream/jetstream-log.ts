@@ -108,6 +108,12 @@ export class JetStreamLog implements Log {
     this.#partitions.set(config.subject, config.partitions);
   }
 
+  /** A round trip to the server (ms): what a readiness probe asks. Throws when the connection is closed or the server does not answer. */
+  async ping(): Promise<number> {
+    this.#assertOpen('ping');
+    return this.#nc.rtt();
+  }
+
   async partitions(subject: string): Promise<number> {
     this.#assertOpen('partitions');
     const cached = this.#partitions.get(subject);

@@ -27,3 +27,28 @@ export function spawnEddy(args: readonly string[], env: Readonly<Record<string, 
   );
   return { child, exited, stdout: () => out, stderr: () => err };
 }
+
+/** The port an `eddy run` process said it listens on (its 'listening' JSON log line), once it has. */
+export function listeningPort(p: EddyProcess): number | undefined {
+  for (const line of p.stdout().split('\n')) {
+    try {
+      const entry = JSON.parse(line) as { msg?: string; port?: number };
+      if (entry.msg === 'eddy run: listening') return entry.port;
+    } catch {
+      // not a JSON line
+    }
+  }
+  return undefined;
+}
+
+/** Waits for an `eddy run` process to listen; throws with what it printed when it exits first. */
+export async function waitForPort(p: EddyProcess, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const port = listeningPort(p);
+    if (port !== undefined) return port;
+    if (p.child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`eddy run did not listen: ${p.stderr()}${p.stdout()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
