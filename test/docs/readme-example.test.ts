@@ -21,6 +21,7 @@ const files = {
   lookupJoin: '',
   deadLetters: '',
   scaling: '',
+  service: '',
   testing: '',
   react: '',
   workflow: '',
@@ -37,6 +38,7 @@ beforeAll(async () => {
   files.lookupJoin = await write('lookup-join', example('Operators', 2));
   files.deadLetters = await write('dead-letters', example('Bad records never stop a partition'));
   files.scaling = await write('scaling', example('Scaling out: several instances'));
+  files.service = await write('service', example('Running in production: `eddy run`'));
   files.testing = await write('testing', example('Testing your own actors: `eddy/testing`'));
   files.react = await write('react', example('Agents', 0));
   files.workflow = await write('workflow', example('Agents', 1));
@@ -192,6 +194,38 @@ it('the scaling-out example holds partitions on NATS and PostgreSQL and drains o
   expect(code).toBe(0);
 }, 90_000);
 
+it('the eddy run example serves as a service on NATS and PostgreSQL: ready, its partitions, a drain on SIGTERM', async () => {
+  const child = spawn(process.execPath, ['cli/main.ts', 'run', files.service], {
+    cwd: root,
+    env: { PATH: process.env.PATH, NATS_URL: inject('natsUrl'), DATABASE_URL: db.url, EDDY_HTTP_PORT: '0' },
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const listening = out.split('\n').find((l) => l.includes('eddy run: listening'));
+      if (listening) {
+        clearInterval(timer);
+        resolve((JSON.parse(listening) as { port: number }).port);
+      }
+    }, 50);
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+  let ready: { status: number; body: { partitions: Record<string, number[][]> } } | undefined;
+  for (let i = 0; i < 200 && ready?.status !== 200; i++) {
+    const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+    ready = { status: res.status, body: (await res.json()) as { partitions: Record<string, number[][]> } };
+    if (ready.status !== 200) await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(ready?.body.partitions.totals).toEqual([[0, 1, 2, 3, 4, 5, 6, 7]]);
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  expect(out).toContain('eddy run: drained, leases released');
+}, 90_000);
+
 it('the eddy/testing example finds the fault-free outcome under random faults', async () => {
   expect(await run(files.testing)).toEqual(['3 14']);
 }, 90_000);
@@ -223,6 +257,7 @@ it('every ts block of the README is tested here', () => {
     'Operators',
     'Operators',
     'Bad records never stop a partition',
+    'Running in production: `eddy run`',
     'Scaling out: several instances',
     'Testing your own actors: `eddy/testing`',
     'Agents',
