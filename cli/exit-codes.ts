@@ -6,7 +6,7 @@ export const EXIT = {
   failed: 1,
   /** The command line is wrong: see `--help`. */
   usage: 2,
-  /** What the command names does not exist (an approval request decided, expired or never asked). */
+  /** What the command names does not exist (an approval request decided, expired or never asked; an actor). */
   noSuchRequest: 65,
   /** A server (NATS, PostgreSQL, SMTP, a model endpoint) could not be reached. */
   unavailable: 69,

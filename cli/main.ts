@@ -5,11 +5,18 @@ import { CliError, usageError } from './cli-errors.ts';
 import type { Command, Io } from './command.ts';
 import { approvalsCommand } from './commands/approvals.ts';
 import { approveCommand } from './commands/approve.ts';
+import { inspectCommand } from './commands/inspect.ts';
 import { runCommand } from './commands/run.ts';
 import { scenarioCommand } from './commands/scenario.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 
-const COMMANDS: readonly Command[] = [scenarioCommand, runCommand, approvalsCommand, approveCommand];
+const COMMANDS: readonly Command[] = [
+  scenarioCommand,
+  runCommand,
+  inspectCommand,
+  approvalsCommand,
+  approveCommand,
+];
 
 const HELP = `Usage: eddy <command> [options]
 

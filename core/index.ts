@@ -42,6 +42,13 @@ export { type InnerJoinOptions, type LeftJoinOptions, lookupJoin } from './looku
 export { InvalidLookupRow, type LookupTable } from './lookup/lookup-table.ts';
 export { type AsyncCall, type AsyncMapOptions, asyncMap } from './operators/async-map.ts';
 export * from './pipeline/index.ts';
+export {
+  type InspectedEvent,
+  type InspectedStep,
+  type InspectOptions,
+  inspectKey,
+  type KeyInspection,
+} from './replay/inspect-key.ts';
 export { canonical, type KeyReplay, replayKey, type SnapshotMismatch } from './replay/replay-key.ts';
 export type {
   DeadLetter,

@@ -1,10 +1,8 @@
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { isPipelinesModule, type Pipeline } from 'eddy';
+import type { Pipeline } from 'eddy';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { configError } from '../cli-errors.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
+import { loadPipelinesModule } from './load-module.ts';
 import type { ServiceConfig } from './service-config.ts';
 import { type Readiness, startEndpoints } from './service-endpoints.ts';
 import { secretsOf, serviceLogger } from './service-logger.ts';
@@ -30,7 +28,7 @@ export async function runService(o: RunServiceOptions): Promise<ExitCode> {
     secretsOf(o.env, [o.config.nats?.url, o.config.database?.url]),
   );
   const owner = o.config.instance ?? `${hostname()}-${process.pid}`;
-  const module = await loadModule(o.module);
+  const module = await loadPipelinesModule(o.module);
   const runtime = await openServiceRuntime(o.config);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -98,18 +96,4 @@ export async function runService(o: RunServiceOptions): Promise<ExitCode> {
     await runtime.close().catch(() => {});
     logger.flush();
   }
-}
-
-async function loadModule(path: string) {
-  let exported: unknown;
-  try {
-    exported = ((await import(pathToFileURL(resolve(path)).href)) as { default?: unknown }).default;
-  } catch (error) {
-    throw configError(`cannot load ${path}: ${(error as Error).message}`);
-  }
-  if (!isPipelinesModule(exported))
-    throw configError(
-      `${path} must export default definePipelines({ topics }, (ctx) => [pipeline(...)]) (from 'eddy')`,
-    );
-  return exported;
 }

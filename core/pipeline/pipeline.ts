@@ -1,6 +1,7 @@
 import { Observable, Subject } from 'rxjs';
 import { CRASH } from '../crash-hook.ts';
 import type { DeadLetter } from '../runtime/dead-letter.ts';
+import type { AnyActor } from '../runtime/program.ts';
 import { checkStageNames } from '../stage/stage-names.ts';
 import type { Json, OutboxRow } from '../store/store.ts';
 import { type Committed, committedRecord } from './committed.ts';
@@ -95,6 +96,16 @@ export class Pipeline<T> extends Observable<Committed<T>> {
   /** Committed watermarks of the partitions this instance holds, of part `part` (0: the pipeline's input). */
   watermarks(part = 0): ReadonlyMap<number, number> {
     return this.#parts[part]?.watermarks() ?? new Map();
+  }
+
+  /**
+   * The actors of the pipeline with the part (stage name) each runs in and
+   * that part's input subject: what `eddy inspect` folds a key's journal with.
+   */
+  get actors(): readonly { readonly stage: string; readonly input: string; readonly actor: AnyActor }[] {
+    return this.#compiled.parts.flatMap((p) =>
+      p.program.actors.map((actor) => ({ stage: p.name, input: p.input, actor })),
+    );
   }
 
   /** Partitions of part `part` (0: the pipeline's input) running in this instance now, ascending. */

@@ -134,5 +134,44 @@ describe('three eddy run processes of one module on NATS + PostgreSQL', () => {
     }
     c.process.child.kill('SIGTERM');
     expect((await c.process.exited).code, c.process.stderr()).toBe(EXIT.ok);
+
+    // Time travel on what they left: key k7 at its second version is the sum of its first two orders.
+    const inspect = async (...args: string[]) => {
+      const p = spawnEddy(
+        [
+          'inspect',
+          'test/cli/fixtures/sum-service.ts',
+          'svc-sums',
+          'k7',
+          '--config',
+          join(dir, 'eddy.config.json'),
+          ...args,
+        ],
+        {
+          NATS_URL: natsUrl,
+          DATABASE_URL: db.url,
+        },
+      );
+      const { code } = await p.exited;
+      expect(code, p.stderr()).toBe(EXIT.ok);
+      return p.stdout();
+    };
+    const k7 = amounts.get('k7') ?? [];
+    const second = JSON.parse(await inspect('--at', '2', '--json')) as {
+      version: number;
+      state: { total: number };
+      journal: unknown[];
+    };
+    expect(second.version).toBe(2);
+    expect(second.state.total).toBe((k7[0] ?? 0) + (k7[1] ?? 0));
+    expect(second.journal).toHaveLength(2);
+    const last = JSON.parse(await inspect('--json')) as {
+      version: number;
+      latest: number;
+      state: { total: number };
+    };
+    expect(last.version).toBe(k7.length);
+    expect(last.state.total).toBe(k7.reduce((a, x) => a + x, 0));
+    expect(await inspect('--at', '1')).toMatch(/svc-sums \/ k7 at version 1 of \d+/);
   }, 180_000);
 });
