@@ -3,6 +3,7 @@ import type { ActorContext } from '../../core/actor/actor-context.ts';
 import { type ActorDefinition, defineActor } from '../../core/actor/actor-definition.ts';
 import type { Json } from '../../core/store/store.ts';
 import type { ChatModel, ChatParameters } from '../models/chat-model.ts';
+import { agentSpan } from '../steps/agent-span.ts';
 import type { TraceSink } from '../steps/trace.ts';
 import type { Tool, ToolSource } from '../tools/tool.ts';
 import { Toolset } from '../tools/toolset.ts';
@@ -84,9 +85,12 @@ export function reactAgent(
   return defineActor<ReactState, ReactInput, ReactEvent, ReactOutput>({
     name: options.name,
     initial: () => initialReactState(options.conversation !== undefined),
-    decide: (state, input, ctx) => runReact(settings, state, { kind: 'input', input }, ctx),
+    decide: (state, input, ctx) =>
+      agentSpan(options.name, ctx.key, () => runReact(settings, state, { kind: 'input', input }, ctx)),
     onTimer: (state, timer, ctx: ActorContext<ReactOutput>) =>
-      runReact(settings, state, { kind: 'timer', name: timer.name }, ctx),
+      agentSpan(options.name, ctx.key, () =>
+        runReact(settings, state, { kind: 'timer', name: timer.name }, ctx),
+      ),
     evolve: evolveReact,
     snapshot: options.snapshot ?? { every: 50, keep: 2 },
   });

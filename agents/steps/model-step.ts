@@ -1,4 +1,5 @@
 import type { Json } from '../../core/store/store.ts';
+import { inSpan, SpanKind } from '../../core/telemetry/tracer.ts';
 import type { ChatModel, ChatRequest, ChatResponse } from '../models/chat-model.ts';
 import { plainJson } from './plain-json.ts';
 import type { StepScope } from './step-scope.ts';
@@ -47,7 +48,7 @@ export async function modelStep<R extends Json>(
       const started = performance.now();
       let answer: ChatResponse;
       try {
-        answer = await step.model.chat(step.request);
+        answer = await chatSpan(step, scope.agent, ctx.key, info.id);
       } catch (error) {
         failed = true;
         throw error;
@@ -79,4 +80,48 @@ export async function modelStep<R extends Json>(
 /** A model failure as agents report it: the error's class, which says what kind of failure, and message. */
 export function failureText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * The model call as an OpenTelemetry span under the GenAI semantic
+ * conventions (`chat <model>`, a client span): only calls actually made have
+ * one; a replay reads the journal and calls nothing.
+ */
+function chatSpan<R extends Json>(
+  step: ModelStep<R>,
+  agent: string,
+  key: string,
+  stepId: string,
+): Promise<ChatResponse> {
+  const colon = step.model.id.indexOf(':');
+  const provider = colon === -1 ? step.model.id : step.model.id.slice(0, colon);
+  const model = colon === -1 ? step.model.id : step.model.id.slice(colon + 1);
+  return inSpan(
+    `chat ${model}`,
+    {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': provider,
+      'gen_ai.request.model': model,
+      'gen_ai.agent.name': agent,
+      'eddy.key': key,
+      'eddy.step.id': stepId,
+      ...(step.request.parameters?.temperature === undefined
+        ? {}
+        : { 'gen_ai.request.temperature': step.request.parameters.temperature }),
+      ...(step.request.parameters?.maxTokens === undefined
+        ? {}
+        : { 'gen_ai.request.max_tokens': step.request.parameters.maxTokens }),
+    },
+    async (span) => {
+      const answer = await step.model.chat(step.request);
+      span.setAttributes({
+        'gen_ai.response.model': answer.model,
+        'gen_ai.usage.input_tokens': answer.usage.inputTokens,
+        'gen_ai.usage.output_tokens': answer.usage.outputTokens,
+        'gen_ai.response.finish_reasons': [answer.stopReason],
+      });
+      return answer;
+    },
+    SpanKind.CLIENT,
+  );
 }

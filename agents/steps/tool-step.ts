@@ -1,5 +1,6 @@
 import type { ActorContext } from '../../core/actor/actor-context.ts';
 import type { Json, MemoryChange } from '../../core/store/store.ts';
+import { inSpan, SpanStatusCode } from '../../core/telemetry/tracer.ts';
 import type { ToolCall } from '../models/chat-model.ts';
 import { runWithDeadline } from '../tools/run-with-deadline.ts';
 import { DEFAULT_TOOL_TIMEOUT_MS, type ToolResult, toolError } from '../tools/tool.ts';
@@ -43,7 +44,25 @@ export function toolStep<R extends Json>(scope: ToolScope, step: ToolStep<R>): P
   const { call } = step;
   const recorded = ctx.run(`tool:${call.name}`, async (info) => {
     const started = performance.now();
-    const result = await callWithDeadline(step.tools, call, info.id, { actor: ctx.actor, key: ctx.key });
+    const result = await inSpan(
+      `execute_tool ${call.name}`,
+      {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': call.name,
+        'gen_ai.tool.call.id': call.id,
+        'gen_ai.tool.type': 'function',
+        'gen_ai.agent.name': scope.agent,
+        'eddy.key': ctx.key,
+        'eddy.step.id': info.id,
+      },
+      async (span) => {
+        const r = await callWithDeadline(step.tools, call, info.id, { actor: ctx.actor, key: ctx.key });
+        // A failed call is a result the model reads, not a throw: the span says it failed all the same.
+        if (!r.ok)
+          span.setStatus({ code: SpanStatusCode.ERROR, message: `${r.error.kind}: ${r.error.message}` });
+        return r;
+      },
+    );
     trace?.({
       kind: 'tool',
       agent: scope.agent,

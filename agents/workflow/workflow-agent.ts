@@ -2,6 +2,7 @@ import type { ActorContext } from '../../core/actor/actor-context.ts';
 import { type ActorDefinition, defineActor } from '../../core/actor/actor-definition.ts';
 import type { Json } from '../../core/store/store.ts';
 import type { ChatModel } from '../models/chat-model.ts';
+import { agentSpan } from '../steps/agent-span.ts';
 import type { TraceSink } from '../steps/trace.ts';
 import type { Tool, ToolSource } from '../tools/tool.ts';
 import { Toolset } from '../tools/toolset.ts';
@@ -84,9 +85,14 @@ export function workflowAgent<In extends Json, Ev extends { readonly type: strin
   return defineActor<WorkflowState, WorkflowInput<In>, WorkflowJournalEvent, Out | ApprovalOutput>({
     name: options.name,
     initial: initialWorkflowState,
-    decide: (state, input, ctx) => runWorkflow(settings, state, { kind: 'input', input: input as Json }, ctx),
+    decide: (state, input, ctx) =>
+      agentSpan(options.name, ctx.key, () =>
+        runWorkflow(settings, state, { kind: 'input', input: input as Json }, ctx),
+      ),
     onTimer: (state, timer, ctx: ActorContext<Out | ApprovalOutput>) =>
-      runWorkflow(settings, state, { kind: 'timer', name: timer.name }, ctx),
+      agentSpan(options.name, ctx.key, () =>
+        runWorkflow(settings, state, { kind: 'timer', name: timer.name }, ctx),
+      ),
     evolve: evolveWorkflow,
     snapshot: { every: 100, keep: 2 },
   });

@@ -4,6 +4,7 @@ import type { Delivery } from '../log/log.ts';
 import type { Logger } from '../logger.ts';
 import type { Unit } from '../runtime/unit.ts';
 import type { PartitionClaim, Store } from '../store/store.ts';
+import { inSpan } from '../telemetry/tracer.ts';
 import { Announcer, type AnnouncerOptions } from './announcer.ts';
 import { CommitBuffer, type OriginNumbering, type TakenBatch } from './commit-buffer.ts';
 import { InProgressSignals } from './in-progress-signals.ts';
@@ -258,7 +259,17 @@ export class Committer {
       },
     );
     try {
-      await this.#o.store.commit(taken.batch);
+      await inSpan(
+        'eddy.commit',
+        {
+          'eddy.stage': this.#o.stage,
+          'eddy.partition': this.#o.claim.partition,
+          'eddy.commit.events': taken.batch.events.length,
+          'eddy.commit.outputs': taken.outbox.length,
+          'eddy.commit.inputs': taken.deliveries.length,
+        },
+        () => this.#o.store.commit(taken.batch),
+      );
     } catch (error) {
       for (const w of waiters) w.reject(error);
       this.abort();
