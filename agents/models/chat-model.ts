@@ -50,6 +50,11 @@ export interface ChatRequest {
   readonly responseFormat?: { readonly name: string; readonly schema: JsonSchema };
   readonly parameters?: ChatParameters;
   readonly signal?: AbortSignal;
+  /**
+   * Who asks: the agent and key an agent's model step sets, for budgets and
+   * routing. Never sent to the provider.
+   */
+  readonly caller?: { readonly agent: string; readonly key: string };
 }
 
 export interface Usage {

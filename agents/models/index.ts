@@ -7,6 +7,10 @@
  * import { chatModel, structured } from 'eddy/agents';
  * const model = chatModel('openai:gpt-4o-mini');
  */
+
+export { BudgetExceededError } from './budget/budget-exceeded-error.ts';
+export { type Budget, type BudgetOptions, budgeted } from './budget/budgeted-model.ts';
+export { cachedModel, callKey, type ModelCacheOptions } from './cache/cached-model.ts';
 export type {
   ChatMessage,
   ChatModel,
@@ -31,6 +35,12 @@ export { type OfflineModelOptions, offlineModel } from './offline-model.ts';
 export { defaultPrices, type ModelPrice, type PriceTable } from './prices.ts';
 export { type SplitText, splitReasoning } from './reasoning.ts';
 export { defaultRetryPolicy, type RetryPolicy } from './retry.ts';
+export {
+  type ModelRoute,
+  type ModelRouterOptions,
+  modelRouter,
+  requestChars,
+} from './routing/model-router.ts';
 export { sampleJsonSchema } from './schema-sample.ts';
 export { jsonSchemaOf, type Structured, type StructuredRequest, structured } from './structured.ts';
 export { StructuredOutputError } from './structured-output-error.ts';

@@ -1,5 +1,6 @@
 import type { Json } from '../../core/store/store.ts';
 import { inSpan, SpanKind } from '../../core/telemetry/tracer.ts';
+import { BudgetExceededError } from '../models/budget/budget-exceeded-error.ts';
 import type { ChatModel, ChatRequest, ChatResponse } from '../models/chat-model.ts';
 import { plainJson } from './plain-json.ts';
 import type { StepScope } from './step-scope.ts';
@@ -50,7 +51,8 @@ export async function modelStep<R extends Json>(
       try {
         answer = await chatSpan(step, scope.agent, ctx.key, info.id);
       } catch (error) {
-        failed = true;
+        // Over budget is not the model failing: the input waits for no answer and becomes a dead letter.
+        failed = !(error instanceof BudgetExceededError);
         throw error;
       }
       trace?.({
@@ -113,7 +115,7 @@ function chatSpan<R extends Json>(
         : { 'gen_ai.request.max_tokens': step.request.parameters.maxTokens }),
     },
     async (span) => {
-      const answer = await step.model.chat(step.request);
+      const answer = await step.model.chat({ ...step.request, caller: { agent, key } });
       span.setAttributes({
         'gen_ai.response.model': answer.model,
         'gen_ai.usage.input_tokens': answer.usage.inputTokens,
