@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { firstValueFrom } from 'rxjs';
-import { filter, take, toArray } from 'rxjs/operators';
+import { take, toArray } from 'rxjs/operators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { BudgetExceededError } from '../../../agents/models/budget/budget-exceeded-error.ts';
