@@ -6,6 +6,8 @@ export const EXIT = {
   failed: 1,
   /** The command line is wrong: see `--help`. */
   usage: 2,
+  /** `eddy replay`: the current code does not do what was recorded (keys changed or diverged). */
+  differs: 3,
   /** What the command names does not exist (an approval request decided, expired or never asked; an actor). */
   noSuchRequest: 65,
   /** A server (NATS, PostgreSQL, SMTP, a model endpoint) could not be reached. */

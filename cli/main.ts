@@ -6,6 +6,7 @@ import type { Command, Io } from './command.ts';
 import { approvalsCommand } from './commands/approvals.ts';
 import { approveCommand } from './commands/approve.ts';
 import { inspectCommand } from './commands/inspect.ts';
+import { replayCommand } from './commands/replay.ts';
 import { runCommand } from './commands/run.ts';
 import { scenarioCommand } from './commands/scenario.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
@@ -14,6 +15,7 @@ const COMMANDS: readonly Command[] = [
   scenarioCommand,
   runCommand,
   inspectCommand,
+  replayCommand,
   approvalsCommand,
   approveCommand,
 ];

@@ -49,6 +49,8 @@ export {
   inspectKey,
   type KeyInspection,
 } from './replay/inspect-key.ts';
+export { ReplayDivergence } from './replay/replay-context.ts';
+export { type KeyDiff, type ReplayDiffOptions, type ReplayReport, replayDiff } from './replay/replay-diff.ts';
 export { canonical, type KeyReplay, replayKey, type SnapshotMismatch } from './replay/replay-key.ts';
 export type {
   DeadLetter,

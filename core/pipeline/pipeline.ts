@@ -1,7 +1,7 @@
 import { Observable, Subject } from 'rxjs';
 import { CRASH } from '../crash-hook.ts';
 import type { DeadLetter } from '../runtime/dead-letter.ts';
-import type { AnyActor } from '../runtime/program.ts';
+import type { AnyActor, Program } from '../runtime/program.ts';
 import { checkStageNames } from '../stage/stage-names.ts';
 import type { Json, OutboxRow } from '../store/store.ts';
 import { type Committed, committedRecord } from './committed.ts';
@@ -102,9 +102,18 @@ export class Pipeline<T> extends Observable<Committed<T>> {
    * The actors of the pipeline with the part (stage name) each runs in and
    * that part's input subject: what `eddy inspect` folds a key's journal with.
    */
-  get actors(): readonly { readonly stage: string; readonly input: string; readonly actor: AnyActor }[] {
+  get actors(): readonly PipelineActor[] {
     return this.#compiled.parts.flatMap((p) =>
-      p.program.actors.map((actor) => ({ stage: p.name, input: p.input, actor })),
+      p.program.actors.map((actor, index) => {
+        const at = p.program.steps.findIndex((s) => s.kind === 'actor' && s.actor === index);
+        return {
+          stage: p.name,
+          input: p.input,
+          actor,
+          // Only an actor that is its part's first step gets the input record itself (what replay re-feeds).
+          ...(at === 0 ? { decode: p.program.decode } : {}),
+        };
+      }),
     );
   }
 
@@ -188,4 +197,12 @@ export function pipeline<T>(
   flow: Flow<T>,
 ): Pipeline<T> {
   return new Pipeline(config, flow);
+}
+
+/** An actor of a pipeline: where it runs, and (when it is fed its part's input directly) how that input is read. */
+export interface PipelineActor {
+  readonly stage: string;
+  readonly input: string;
+  readonly actor: AnyActor;
+  readonly decode?: Program['decode'];
 }

@@ -173,5 +173,29 @@ describe('three eddy run processes of one module on NATS + PostgreSQL', () => {
     expect(last.version).toBe(k7.length);
     expect(last.state.total).toBe(k7.reduce((a, x) => a + x, 0));
     expect(await inspect('--at', '1')).toMatch(/svc-sums \/ k7 at version 1 of \d+/);
+
+    // Replay against the same code: nothing differs. Against a deliberate change: the keys it touches.
+    const replay = async (module: string) => {
+      const p = spawnEddy(
+        ['replay', module, '--actor', 'svc-sums', '--config', join(dir, 'eddy.config.json')],
+        {
+          NATS_URL: natsUrl,
+          DATABASE_URL: db.url,
+        },
+      );
+      const { code } = await p.exited;
+      return { code, out: p.stdout(), err: p.stderr() };
+    };
+    const same = await replay('test/cli/fixtures/sum-service.ts');
+    expect(same.code, same.err).toBe(EXIT.ok);
+    expect(same.out).toContain(`replay of svc-sums: ${KEYS} keys same, 0 changed, 0 diverged`);
+    const changed = await replay('test/cli/fixtures/sum-service-changed.ts');
+    expect(changed.code, changed.err).toBe(EXIT.differs);
+    const touched = [...amounts].filter(([, list]) => list.includes(13)).map(([key]) => key);
+    expect(touched.length).toBeGreaterThan(0);
+    expect(changed.out).toContain(
+      `${KEYS - touched.length} keys same, ${touched.length} changed, 0 diverged`,
+    );
+    for (const key of touched) expect(changed.out).toMatch(new RegExp(`changed  ${key} \\(`));
   }, 180_000);
 });
