@@ -1,13 +1,9 @@
-import { hostname } from 'node:os';
-import { inspectKey, type KeyInspection, partitionOf, silentLogger } from 'eddy';
-import { Registry } from 'prom-client';
+import { inspectKey, type KeyInspection, partitionOf } from 'eddy';
 import { renderTable } from '../../scenarios/shared/text-table.ts';
-import { CliError, usageError } from '../cli-errors.ts';
+import { usageError } from '../cli-errors.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
-import { loadPipelinesModule } from '../run/load-module.ts';
-import { loadServiceConfig } from '../run/service-config.ts';
-import { openServiceRuntime } from '../run/service-runtime.ts';
+import { moduleActor } from '../run/module-actors.ts';
 
 export const inspectCommand: Command = {
   name: 'inspect',
@@ -46,31 +42,17 @@ Exit codes: 0 shown, 2 bad command line, 65 no such actor in the module,
     if (at !== undefined && (!Number.isSafeInteger(at) || at < 0))
       throw usageError('--at must be a version (0, 1, 2, …)');
     const time = values.time === undefined ? undefined : parseTime(String(values.time));
-    const config = await loadServiceConfig(
-      typeof values.config === 'string' ? values.config : undefined,
-      io.env,
-    );
-    const loaded = await loadPipelinesModule(module);
-    const runtime = await openServiceRuntime(config);
+    const { runtime, found } = await moduleActor({
+      module,
+      actor: actorName,
+      config: typeof values.config === 'string' ? values.config : undefined,
+      env: io.env,
+      tool: 'eddy-inspect',
+    });
     try {
       if (runtime.kind === 'embedded')
         io.stderr.write(
           'eddy inspect: no DATABASE_URL: the embedded default keeps nothing between processes\n',
-        );
-      const pipelines = await loaded.create({
-        log: runtime.log,
-        store: runtime.store,
-        logger: silentLogger,
-        metrics: new Registry(),
-        owner: `eddy-inspect-${hostname()}-${process.pid}`,
-        settings: config.settings,
-        env: io.env,
-      });
-      const found = pipelines.flatMap((p) => p.actors).find((a) => a.actor.name === actorName);
-      if (!found)
-        throw new CliError(
-          `no actor "${actorName}" in ${module}; its actors: ${pipelines.flatMap((p) => p.actors.map((a) => a.actor.name)).join(', ')}`,
-          EXIT.noSuchRequest,
         );
       const inspection = await inspectKey(found.actor, runtime.store, key, {
         ...(at === undefined ? {} : { at }),

@@ -1,12 +1,8 @@
-import { hostname } from 'node:os';
-import { type ReplayReport, replayDiff, silentLogger } from 'eddy';
-import { Registry } from 'prom-client';
+import { type ReplayReport, replayDiff } from 'eddy';
 import { CliError, usageError } from '../cli-errors.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
-import { loadPipelinesModule } from '../run/load-module.ts';
-import { loadServiceConfig } from '../run/service-config.ts';
-import { openServiceRuntime } from '../run/service-runtime.ts';
+import { moduleActor } from '../run/module-actors.ts';
 
 export const replayCommand: Command = {
   name: 'replay',
@@ -57,24 +53,14 @@ unreachable, 78 bad config or module.`,
     };
     const fromSeq = seq('from');
     const toSeq = seq('to');
-    const config = await loadServiceConfig(
-      typeof values.config === 'string' ? values.config : undefined,
-      io.env,
-    );
-    const loaded = await loadPipelinesModule(module);
-    const runtime = await openServiceRuntime(config);
+    const { runtime, found } = await moduleActor({
+      module,
+      actor: values.actor,
+      config: typeof values.config === 'string' ? values.config : undefined,
+      env: io.env,
+      tool: 'eddy-replay',
+    });
     try {
-      const pipelines = await loaded.create({
-        log: runtime.log,
-        store: runtime.store,
-        logger: silentLogger,
-        metrics: new Registry(),
-        owner: `eddy-replay-${hostname()}-${process.pid}`,
-        settings: config.settings,
-        env: io.env,
-      });
-      const found = pipelines.flatMap((p) => p.actors).find((a) => a.actor.name === values.actor);
-      if (!found) throw new CliError(`no actor "${values.actor}" in ${module}`, EXIT.noSuchRequest);
       if (!found.decode)
         throw new CliError(
           `"${values.actor}" runs after per-record steps: replay feeds actors their part's input directly`,

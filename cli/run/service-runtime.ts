@@ -1,5 +1,6 @@
 import { type Log, MemoryLog, type Store } from 'eddy';
-import { JetStreamLog, PgliteStore, PgStore, redactServers } from 'eddy/connectors';
+import { JetStreamLog, type LookupDatabase, PgliteStore, PgStore, redactServers } from 'eddy/connectors';
+import { type LongTermMemory, sqlMemory } from 'eddy/memory';
 import { unavailableError } from '../cli-errors.ts';
 import type { ServiceConfig } from './service-config.ts';
 
@@ -8,13 +9,19 @@ export interface ServiceRuntime {
   readonly kind: 'embedded' | 'servers';
   readonly log: Log;
   readonly store: Store;
+  /** The store's database, for tables of one's own (a scenario's dimension tables). */
+  readonly db: LookupDatabase;
+  /** Long-term memory in the same database. */
+  readonly memory: LongTermMemory;
   /** Resolves when both answer; rejects with which one does not. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** NATS + PostgreSQL when the config names them (both, or neither: the embedded log and an in-memory PGlite). */
-export async function openServiceRuntime(config: ServiceConfig): Promise<ServiceRuntime> {
+export async function openServiceRuntime(
+  config: Pick<ServiceConfig, 'nats' | 'database' | 'instance'>,
+): Promise<ServiceRuntime> {
   if (config.nats === undefined && config.database === undefined) {
     const log = new MemoryLog();
     const store = new PgliteStore();
@@ -23,6 +30,8 @@ export async function openServiceRuntime(config: ServiceConfig): Promise<Service
       kind: 'embedded',
       log,
       store,
+      db: store.db,
+      memory: sqlMemory(store),
       ping: async () => {
         await store.db.query('SELECT 1');
       },
@@ -60,6 +69,8 @@ export async function openServiceRuntime(config: ServiceConfig): Promise<Service
     kind: 'servers',
     log,
     store,
+    db: store.pool,
+    memory: sqlMemory(store),
     ping: async () => {
       await log.ping().catch((e: unknown) => {
         throw new Error(`NATS: ${(e as Error).message}`);
