@@ -64,6 +64,7 @@ export {
   definePipelines,
   isPipelinesModule,
   type PipelinesModule,
+  type RunnablePipeline,
   type ServiceContext,
 } from './service/define-pipelines.ts';
 export { Stage } from './stage/stage.ts';

@@ -3,7 +3,7 @@ import type { Json, MemoryChange } from '../../core/store/store.ts';
 import { inSpan, SpanStatusCode } from '../../core/telemetry/tracer.ts';
 import type { ToolCall } from '../models/chat-model.ts';
 import { runWithDeadline } from '../tools/run-with-deadline.ts';
-import { DEFAULT_TOOL_TIMEOUT_MS, type ToolResult, toolError } from '../tools/tool.ts';
+import { DEFAULT_TOOL_TIMEOUT_MS, type ToolResult, type ToolSteps, toolError } from '../tools/tool.ts';
 import type { Toolset } from '../tools/toolset.ts';
 import type { StepScope } from './step-scope.ts';
 
@@ -16,7 +16,7 @@ const GRACE_MS = 1_000;
 
 /** A tool step also names its caller to the tools and makes their memory writes. */
 export type ToolScope = StepScope & {
-  readonly ctx: Pick<ActorContext, 'actor' | 'key' | 'run' | 'writeMemory'>;
+  readonly ctx: Pick<ActorContext, 'actor' | 'key' | 'run' | 'runNamed' | 'writeMemory'>;
 };
 
 /** One tool call of an agent. */
@@ -56,7 +56,15 @@ export function toolStep<R extends Json>(scope: ToolScope, step: ToolStep<R>): P
         'eddy.step.id': info.id,
       },
       async (span) => {
-        const r = await callWithDeadline(step.tools, call, info.id, { actor: ctx.actor, key: ctx.key });
+        // Steps of the call itself (a sub-agent's model calls) are named after this step: unique, whatever their order.
+        const steps: ToolSteps = { run: (name, fn) => ctx.runNamed(`${info.id}/${name}`, fn) };
+        const r = await callWithDeadline(
+          step.tools,
+          call,
+          info.id,
+          { actor: ctx.actor, key: ctx.key },
+          steps,
+        );
         // A failed call is a result the model reads, not a throw: the span says it failed all the same.
         if (!r.ok)
           span.setStatus({ code: SpanStatusCode.ERROR, message: `${r.error.kind}: ${r.error.message}` });
@@ -120,11 +128,12 @@ async function callWithDeadline(
   call: ToolCall,
   idempotencyKey: string,
   caller: { readonly actor: string; readonly key: string },
+  steps: ToolSteps,
 ): Promise<ToolResult> {
   try {
     const limit = (tools.get(call.name)?.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS) + GRACE_MS;
     const outcome = await runWithDeadline(
-      (signal) => tools.execute(call, { idempotencyKey, signal, caller }),
+      (signal) => tools.execute(call, { idempotencyKey, signal, caller, steps }),
       limit,
       undefined,
     );

@@ -13,6 +13,7 @@
  * const result = await tools.execute({ id: 'c1', name: 'add', arguments: '{"a":1,"b":2}' });
  * toolMessage({ id: 'c1', name: 'add', arguments: '' }, result); // { role: 'tool', content: '3', ... }
  */
+export { type AgentToolSpec, agentTool } from './agent-tool.ts';
 export { connectMcp } from './mcp/connect-mcp.ts';
 export { McpConnectError } from './mcp/mcp-connect-error.ts';
 export type { McpOptions, McpToolOptions, McpTransportOptions } from './mcp/mcp-options.ts';
@@ -26,6 +27,7 @@ export {
   type ToolIssue,
   type ToolResult,
   type ToolSource,
+  type ToolSteps,
   toolError,
 } from './tool.ts';
 export { parseToolArguments } from './tool-arguments.ts';

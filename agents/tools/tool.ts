@@ -66,6 +66,17 @@ export interface ToolCallContext {
   readonly timeoutMs?: number;
   /** Who calls: the agent and its key (memory tools keep each key's memories apart by it). */
   readonly caller?: { readonly actor: string; readonly key: string };
+  /**
+   * Journaled steps inside this call, given by an agent: what a tool that is
+   * itself an agent records its model and tool calls with, so a crash resumes
+   * inside it instead of asking again. Names are unique within the call.
+   */
+  readonly steps?: ToolSteps;
+}
+
+/** A tool call's own journaled steps (see `ToolCallContext.steps`). */
+export interface ToolSteps {
+  run<T extends Json>(name: string, fn: (step: { readonly id: string }) => T | Promise<T>): Promise<T>;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   type Tool,
   type ToolCallContext,
   type ToolResult,
+  type ToolSteps,
   toolError,
 } from './tool.ts';
 import { IdempotencyKeyRequiredError, ToolDefinitionError } from './tool-errors.ts';
@@ -19,6 +20,8 @@ export interface ToolRunContext<SideEffect extends boolean = boolean> {
   readonly signal: AbortSignal;
   /** The caller's idempotency key; always there for `sideEffect` tools. */
   readonly idempotencyKey: SideEffect extends true ? string : string | undefined;
+  /** Journaled steps of this call, when an agent calls it (see `ToolCallContext.steps`). */
+  readonly steps?: ToolSteps;
 }
 
 /** How to build a typed tool; see {@link tool}. */
@@ -115,7 +118,10 @@ export function tool<
       );
     }
     // The conditional key type cannot be narrowed by `sideEffect` inside the function; checked above.
-    const runContext = { idempotencyKey } as ToolRunContext<SideEffect>;
+    const runContext = {
+      idempotencyKey,
+      ...(context.steps ? { steps: context.steps } : {}),
+    } as ToolRunContext<SideEffect>;
     const outcome = await runWithDeadline(
       (signal) => spec.run(parsed.data, { ...runContext, signal }),
       limit,

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Pipeline } from 'eddy';
+import type { RunnablePipeline } from 'eddy';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import { loadPipelinesModule } from './load-module.ts';
@@ -32,7 +32,7 @@ export async function runService(o: RunServiceOptions): Promise<ExitCode> {
   const runtime = await openServiceRuntime(o.config);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  let pipelines: readonly Pipeline<unknown>[] = [];
+  let pipelines: readonly RunnablePipeline[] = [];
   let started = false;
   let draining = false;
   const readiness = async (): Promise<Readiness> => {

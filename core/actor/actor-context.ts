@@ -86,6 +86,13 @@ export interface ActorContext<O extends Json = Json> {
    * the result back, so `evolve` always sees the whole event.
    */
   run<T extends Json>(name: string, fn: (step: StepInfo) => T | Promise<T>): Promise<T>;
+  /**
+   * Like `run`, but matched by `name` (unique within the input) instead of
+   * call order: for steps that start concurrently in an order that can differ
+   * between runs, such as the model and tool calls of sub-agents running in
+   * parallel. Its result is not referred to by events (they copy it).
+   */
+  runNamed<T extends Json>(name: string, fn: (step: StepInfo) => T | Promise<T>): Promise<T>;
   /** Queues an output; it is written to the outbox with the input's events. */
   emit(payload: O, options?: EmitOptions): void;
   /**

@@ -19,6 +19,7 @@ export class ReplayContext<O extends Json> implements ActorContext<O> {
   readonly memoryWrites: MemoryChange[] = [];
   readonly timers: Timers;
   readonly #steps: readonly StepRecord[];
+  readonly #named: ReadonlyMap<string, StepRecord>;
   readonly #random: () => number;
   #index = 0;
 
@@ -36,7 +37,8 @@ export class ReplayContext<O extends Json> implements ActorContext<O> {
     this.actor = actor;
     this.key = key;
     this.input = input;
-    this.#steps = [...steps].sort((a, b) => a.index - b.index);
+    this.#steps = steps.filter((s) => !s.named).sort((a, b) => a.index - b.index);
+    this.#named = new Map(steps.filter((s) => s.named).map((s) => [s.name, s]));
     this.#random = seededRandom(seedOf(`${actor}\u0000${key}\u0000${taskId}`));
     const ops = new Map<string, { kind: 'event' | 'processing'; at: number } | undefined>();
     this.timers = {
@@ -57,6 +59,12 @@ export class ReplayContext<O extends Json> implements ActorContext<O> {
 
   async run<T extends Json>(name: string, _fn: (step: StepInfo) => T | Promise<T>): Promise<T> {
     return this.#next('run', name) as T;
+  }
+
+  async runNamed<T extends Json>(name: string, _fn: (step: StepInfo) => T | Promise<T>): Promise<T> {
+    const step = this.#named.get(name);
+    if (!step) throw new ReplayDivergence(`asks for the named step ${name}, which the record does not have`);
+    return step.value as T;
   }
 
   emit(payload: O, options?: EmitOptions): void {

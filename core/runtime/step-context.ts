@@ -5,7 +5,7 @@ import { checkJson } from '../store/storable.ts';
 import type { Json, MemoryChange } from '../store/store.ts';
 import { seededRandom, seedOf } from './seeded-random.ts';
 import { stepRefTo } from './step-refs.ts';
-import type { StepRecord } from './steps.ts';
+import { NAMED_STEP_INDEX, type StepRecord } from './steps.ts';
 import type { TimerSpec } from './timer-index.ts';
 
 export interface TimerOp {
@@ -36,6 +36,8 @@ export class StepContext<O extends Json> implements ActorContext<O> {
   readonly #host: StepHost;
   /** By call index: concurrent steps are journaled in completion order, and failed ones not at all. */
   readonly #recorded: ReadonlyMap<number, StepRecord>;
+  /** Named steps (`runNamed`), by name. */
+  readonly #named: Map<string, StepRecord>;
   readonly #random: () => number;
   readonly #taskId: string;
   /** Object results of this call's steps, by identity, with their JSON then: what `journaled` refers to. */
@@ -53,7 +55,8 @@ export class StepContext<O extends Json> implements ActorContext<O> {
     this.#host = host;
     this.key = key;
     this.input = input;
-    this.#recorded = new Map(recorded.map((step) => [step.index, step]));
+    this.#recorded = new Map(recorded.filter((step) => !step.named).map((step) => [step.index, step]));
+    this.#named = new Map(recorded.filter((step) => step.named).map((step) => [step.name, step]));
     this.#taskId = taskId;
     this.#random = seededRandom(seedOf(`${host.actor}\u0000${key}\u0000${taskId}`));
     this.timers = this.#makeTimers();
@@ -94,6 +97,24 @@ export class StepContext<O extends Json> implements ActorContext<O> {
     this.#pending = [];
     await this.#host.persist(steps);
     this.#remember(index, value, json);
+    return value;
+  }
+
+  async runNamed<T extends Json>(name: string, fn: (step: StepInfo) => T | Promise<T>): Promise<T> {
+    const recorded = this.#named.get(name);
+    if (recorded !== undefined) return recorded.value as T;
+    const id = `${this.#host.actor}/${this.key}/${this.#taskId}/${name}`;
+    const json = JSON.stringify((await fn({ id, name })) ?? null);
+    const value = JSON.parse(json) as T;
+    checkJson(value, `result of step "${name}"`);
+    const step: StepRecord = { index: NAMED_STEP_INDEX, kind: 'run', name, value, named: true };
+    // A second call of a name in flight at once would record it twice: the first one recorded wins.
+    if (this.#named.has(name)) return this.#named.get(name)?.value as T;
+    this.#named.set(name, step);
+    this.#pending.push(step);
+    const steps = this.#pending;
+    this.#pending = [];
+    await this.#host.persist(steps);
     return value;
   }
 

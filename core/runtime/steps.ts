@@ -6,11 +6,17 @@ import type { Unit } from './unit.ts';
 export const STEP_EVENT = '$step';
 
 export interface StepRecord {
+  /** Call order within the task; -1 for a named step (`runNamed`), matched by its name instead. */
   readonly index: number;
   readonly kind: 'now' | 'run';
   readonly name: string;
   readonly value: Json;
+  /** Matched by name (unique within the task), not by call order: steps whose order varies between runs. */
+  readonly named?: true;
 }
+
+/** The index of every named step record: outside call order, never the target of a reference. */
+export const NAMED_STEP_INDEX = -1;
 
 export function isStepRecord(data: Json): data is Json & StepRecord {
   return (

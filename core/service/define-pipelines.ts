@@ -2,6 +2,13 @@ import type { Registry } from 'prom-client';
 import type { Log, TopicConfig } from '../log/log.ts';
 import type { Logger } from '../logger.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
+
+/** What a service needs of a pipeline, whatever it hands out: every `Pipeline<T>` is one. */
+export type RunnablePipeline = Pick<
+  Pipeline<never>,
+  'name' | 'start' | 'stop' | 'partitions' | 'subjects' | 'actors'
+>;
+
 import type { Store } from '../store/store.ts';
 
 /** What `eddy run` hands a module's factory: everything a pipeline's config needs, made once for the process. */

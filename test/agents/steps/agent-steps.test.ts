@@ -23,7 +23,7 @@ function scope(): ToolScope & {
     steps.push({ name, value });
     return value;
   };
-  const ctx = { actor: 'a', key: 'k', run, writeMemory: () => {} };
+  const ctx = { actor: 'a', key: 'k', run, runNamed: run, writeMemory: () => {} };
   return { agent: 'a', runId: 'r1', ctx, trace: (l) => traced.push(l), steps, traced };
 }
 
