@@ -29,6 +29,8 @@ export class StageMetrics {
   readonly snapshotsSkipped: Counter<'stage'>;
   readonly restarts: Counter<'stage' | 'partition'>;
   readonly restartDelay: Gauge<'stage' | 'partition'>;
+  readonly activeKeys: Gauge<'stage' | 'partition'>;
+  readonly passivations: Counter<'stage'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -79,6 +81,18 @@ export class StageMetrics {
       name: 'eddy_stage_outputs_published_total',
       help: 'Outbox rows published and acknowledged by the log, by subject (dead letters included).',
       labelNames: ['stage', 'subject'],
+      registers,
+    });
+    this.activeKeys = new Gauge({
+      name: 'eddy_stage_active_keys',
+      help: 'Keys in memory in the partition (at most maxActiveKeys; idle ones beyond it are passivated).',
+      labelNames: LABELS,
+      registers,
+    });
+    this.passivations = new Counter({
+      name: 'eddy_stage_passivations_total',
+      help: 'Keys let go of to stay under maxActiveKeys (loaded again from the store on their next input).',
+      labelNames: ['stage'],
       registers,
     });
     this.partitions = new Gauge({

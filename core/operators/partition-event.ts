@@ -25,4 +25,6 @@ export type PartitionEvent =
       readonly watermark: number;
       /** The partition's event clock as committed (ms since the epoch). */
       readonly eventTimeWatermark: number;
+      /** Keys in memory now, and keys passivated since the partition started here. */
+      readonly keys: { readonly active: number; readonly passivated: number };
     };

@@ -52,7 +52,7 @@ export function runPartition(
             options,
             { claim, timers, firstPosition },
             {
-              onCommitted: (rows, results, watermark, eventTimeWatermark) => {
+              onCommitted: (rows, results, watermark, eventTimeWatermark, keys) => {
                 for (const row of rows) subscriber.next({ kind: 'row', row });
                 for (const result of results) subscriber.next({ kind: 'result', result });
                 subscriber.next({
@@ -60,6 +60,7 @@ export function runPartition(
                   partition: claim.partition,
                   watermark,
                   eventTimeWatermark,
+                  keys,
                 });
               },
               onFailed: (error) => subscriber.error(error),

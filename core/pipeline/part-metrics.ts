@@ -14,6 +14,8 @@ export class PartMetrics {
   readonly #m: StageMetrics | undefined;
   readonly #stage: string;
   readonly #deadLetter: string;
+  /** Passivations per partition as last reported. */
+  readonly #passivated = new Map<number, number>();
 
   constructor(registry: Registry | undefined, stage: string, deadLetter: string) {
     this.#m = registry ? StageMetrics.of(registry) : undefined;
@@ -53,6 +55,16 @@ export class PartMetrics {
     this.#m.watermark.set(labels, watermark);
     // 0 until the partition's clock first moves: no gauge of the epoch.
     if (eventTime > 0) this.#m.eventTimeWatermark.set(labels, eventTime / 1000);
+  }
+
+  /** Keys in memory, and passivations since the partition started here (counted as they grow). */
+  keys(partition: number, keys: { readonly active: number; readonly passivated: number }): void {
+    if (!this.#m) return;
+    this.#m.activeKeys.set({ stage: this.#stage, partition: String(partition) }, keys.active);
+    const before = this.#passivated.get(partition) ?? 0;
+    // A partition started again counts from 0: only growth is new.
+    if (keys.passivated > before) this.#m.passivations.inc({ stage: this.#stage }, keys.passivated - before);
+    this.#passivated.set(partition, keys.passivated);
   }
 
   changed(change: PartitionChange, running: number): void {

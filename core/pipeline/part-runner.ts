@@ -223,8 +223,10 @@ export class PartRunner {
     );
     const subscription = events.subscribe({
       next: (event) => {
-        if (event.kind === 'committed')
+        if (event.kind === 'committed') {
           this.#committed(event.partition, event.watermark, event.eventTimeWatermark);
+          this.#metrics.keys(event.partition, event.keys);
+        }
         this.events$.next(event);
       },
       error: (error: unknown) => {

@@ -34,6 +34,8 @@ export class KeyScheduler {
   #idleWaiters: (() => void)[] = [];
   #stopped = false;
 
+  #passivated = 0;
+
   constructor(maxActiveKeys: number, host: KeyHost) {
     this.#maxActiveKeys = maxActiveKeys;
     this.#host = host;
@@ -41,6 +43,11 @@ export class KeyScheduler {
 
   get size(): number {
     return this.#slots.size;
+  }
+
+  /** Keys let go of so far to stay under `maxActiveKeys` (loaded again from the store when they get input). */
+  get passivated(): number {
+    return this.#passivated;
   }
 
   get(key: string): KeySlot | undefined {
@@ -146,6 +153,7 @@ export class KeyScheduler {
       if (excess <= 0) break;
       if (!isIdle(slot)) continue;
       this.#slots.delete(key);
+      this.#passivated++;
       excess--;
     }
   }

@@ -32,6 +32,7 @@ export interface RuntimeHooks {
     results: readonly PartResult[],
     watermark: number,
     eventTimeWatermark: number,
+    keys: { readonly active: number; readonly passivated: number },
   ): void;
   /** The runtime stopped on an error; `FencedError` means another owner has the partition. */
   onFailed(error: unknown): void;
@@ -116,6 +117,7 @@ export class PartitionRuntime {
             results,
             watermark,
             taken.batch.eventTimeWatermark ?? claim.eventTimeWatermark,
+            { active: this.#keys.size, passivated: this.#keys.passivated },
           );
         },
         failed: (error) => this.#fail(error),

@@ -24,6 +24,8 @@ describe('eddy run on the embedded default', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/^eddy_stage_partitions\{.*stage="svc-sums".*\} 8$/m);
     expect(metrics).toContain('process_cpu_seconds_total');
+    expect(metrics).toContain('# TYPE eddy_stage_active_keys gauge');
+    expect(metrics).toContain('# TYPE eddy_stage_passivations_total counter');
     expect((await fetch(`${base}/nope`)).status).toBe(404);
 
     p.child.kill('SIGTERM');

@@ -80,3 +80,43 @@ it('exports Prometheus metrics for inputs, watermarks, commits, outputs and part
   await stage.stop();
   expect(sample(await registry.metrics(), 'eddy_stage_partitions', 'stage="m"')).toBe(0);
 });
+
+it('counts the keys in memory and the keys passivated to stay under maxActiveKeys', async () => {
+  const log = new MemoryLog();
+  await log.ensureTopic({ subject: 'many-keys', partitions: 1 });
+  const registry = new Registry();
+  const stage = new Stage({
+    name: 'keys',
+    log,
+    store: new MemoryStore(),
+    input: 'many-keys',
+    output: 'many-sums',
+    actor: counter,
+    schema: z.object({ add: z.number() }),
+    metrics: registry,
+    maxActiveKeys: 3,
+    commitIntervalMs: 1,
+  });
+  await stage.start();
+  for (let i = 0; i < 20; i++)
+    await log.append('many-keys', {
+      key: `k${i}`,
+      payload: encoder.encode(JSON.stringify({ add: 1 })),
+      msgId: `m${i}`,
+    });
+  const failure = await waitUntil(
+    async () =>
+      (sample(await registry.metrics(), 'eddy_stage_inputs_total', 'stage="keys",partition="0"') ?? 0) === 20,
+    { timeoutMs: 10_000 },
+  );
+  expect(failure).toBeUndefined();
+  const text = await registry.metrics();
+  const active = sample(text, 'eddy_stage_active_keys', 'stage="keys",partition="0"') ?? -1;
+  const passivated = sample(text, 'eddy_stage_passivations_total', 'stage="keys"') ?? 0;
+  expect(active).toBeGreaterThan(0);
+  expect(active).toBeLessThanOrEqual(20);
+  // Twenty keys through a cap of three: most were let go of, and each one let go is either counted or still in memory.
+  expect(passivated).toBeGreaterThanOrEqual(20 - active);
+  expect(passivated).toBeGreaterThan(0);
+  await stage.stop();
+});

@@ -99,6 +99,7 @@ describe('source, runPartition and sink composed by hand', () => {
       partition: 0,
       watermark: words.length,
       eventTimeWatermark: expect.any(Number),
+      keys: { active: expect.any(Number), passivated: 0 },
     });
 
     expect(published.map((r) => r.msgId)).toEqual(['leftover', ...words.map((_, i) => `words:0:${i + 1}:0`)]);
