@@ -37,7 +37,13 @@ export async function runService(o: RunServiceOptions): Promise<ExitCode> {
   let draining = false;
   const readiness = async (): Promise<Readiness> => {
     const checks: Record<string, string> = {};
-    await runtime.ping().then(
+    // A server that does not answer makes the probe fail in time, not hang.
+    await Promise.race([
+      runtime.ping(),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref(),
+      ),
+    ]).then(
       () => {
         checks.servers = 'ok';
       },
