@@ -40,6 +40,10 @@ export class ObservedLog implements Log {
     return ack;
   }
 
+  pending(subject: string, partition: number, afterSeq: number): Promise<number> {
+    return this.#inner.pending(subject, partition, afterSeq);
+  }
+
   read(subject: string, partition: number, fromSeq: number): AsyncIterable<Envelope<Uint8Array>> {
     return this.#inner.read(subject, partition, fromSeq);
   }

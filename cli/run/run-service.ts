@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { RunnablePipeline } from 'eddy';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
+import { lagGauge } from './lag-gauge.ts';
 import { loadPipelinesModule } from './load-module.ts';
 import type { ServiceConfig } from './service-config.ts';
 import { type Readiness, startEndpoints } from './service-endpoints.ts';
@@ -76,6 +77,7 @@ export async function runService(o: RunServiceOptions): Promise<ExitCode> {
       settings: o.config.settings,
       env: o.env,
     });
+    lagGauge(metrics, runtime.log, () => pipelines, logger);
     await Promise.all(pipelines.map((p) => p.start()));
     started = true;
     logger.info({ pipelines: pipelines.map((p) => p.name) }, 'eddy run: ready');

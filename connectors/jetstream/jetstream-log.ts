@@ -33,7 +33,7 @@ import type { JetStreamTopicConfig } from './jetstream-topic-config.ts';
 import { consumerName, partitionSubject, streamName } from './names.ts';
 import { JetStreamOrderedConsumer } from './ordered-consumer.ts';
 import { publishRecord } from './publish-record.ts';
-import { readPartition } from './read-partition.ts';
+import { pendingInPartition, readPartition } from './read-partition.ts';
 import { headerBlockBytes, publishHeaders } from './record-codec.ts';
 import { redactText } from './redact.ts';
 import { RequestBatcher } from './request-batcher.ts';
@@ -164,6 +164,15 @@ export class JetStreamLog implements Log {
     const info = await this.#topicStream(subject);
     checkPartition(subject, partition, eddyPartitions(subject, info));
     yield* readPartition(this.#js, info, subject, partition, fromSeq);
+  }
+
+  async pending(subject: string, partition: number, afterSeq: number): Promise<number> {
+    this.#assertOpen('pending');
+    if (!Number.isInteger(afterSeq) || afterSeq < 0)
+      throw new RangeError(`afterSeq must be an integer >= 0, got ${afterSeq}`);
+    const info = await this.#topicStream(subject);
+    checkPartition(subject, partition, eddyPartitions(subject, info));
+    return pendingInPartition(this.#js, info, subject, partition, afterSeq);
   }
 
   consume(subject: string, partition: number, options: ConsumerOptions): Consumer {

@@ -40,3 +40,28 @@ export async function* readPartition(
     await consumer.delete().catch(() => {});
   }
 }
+
+/**
+ * How many records of a partition come after `afterSeq`. Its sequences are
+ * the stream's, shared by every partition of the topic, so the count comes
+ * from an ephemeral consumer filtered to the partition (its `num_pending`).
+ */
+export async function pendingInPartition(
+  js: JetStreamClient,
+  stream: StreamInfo,
+  subject: string,
+  partition: number,
+  afterSeq: number,
+): Promise<number> {
+  if (stream.state.messages === 0 || afterSeq >= stream.state.last_seq) return 0;
+  const consumer = await js.consumers.get(streamName(subject), {
+    filter_subjects: partitionSubject(subject, partition),
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: afterSeq + 1,
+  });
+  try {
+    return (await consumer.info(true)).num_pending;
+  } finally {
+    await consumer.delete().catch(() => {});
+  }
+}

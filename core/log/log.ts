@@ -114,6 +114,11 @@ export interface Log {
   check(subject: string, record: RecordOutline): void;
   /** Ordered read without acks from `fromSeq` (inclusive) to the current end, then ends. */
   read(subject: string, partition: number, fromSeq: number): AsyncIterable<Envelope<Uint8Array>>;
+  /**
+   * How many records of the partition come after `afterSeq`: a consumer's lag
+   * behind the end of the log when `afterSeq` is its committed watermark.
+   */
+  pending(subject: string, partition: number, afterSeq: number): Promise<number>;
   /** A durable consumer with explicit acks; runs until closed. */
   consume(subject: string, partition: number, options: ConsumerOptions): Consumer;
   close(): Promise<void>;

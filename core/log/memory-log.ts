@@ -155,6 +155,14 @@ export class MemoryLog implements Log {
     }
   }
 
+  async pending(subject: string, partition: number, afterSeq: number): Promise<number> {
+    this.#assertOpen('pending');
+    if (!Number.isInteger(afterSeq) || afterSeq < 0)
+      throw new RangeError(`afterSeq must be an integer >= 0, got ${afterSeq}`);
+    // Sequences here are per partition and dense: the distance to the end is the count.
+    return Math.max(0, partitionIn(this.#topic(subject), subject, partition).lastSeq - afterSeq);
+  }
+
   consume(subject: string, partition: number, options: ConsumerOptions): Consumer {
     assertSeq(options.fromSeq);
     const ackWaitMs = options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS;

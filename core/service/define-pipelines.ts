@@ -6,7 +6,7 @@ import type { Pipeline } from '../pipeline/pipeline.ts';
 /** What a service needs of a pipeline, whatever it hands out: every `Pipeline<T>` is one. */
 export type RunnablePipeline = Pick<
   Pipeline<never>,
-  'name' | 'start' | 'stop' | 'partitions' | 'subjects' | 'actors'
+  'name' | 'start' | 'stop' | 'partitions' | 'watermarks' | 'subjects' | 'actors'
 >;
 
 import type { Store } from '../store/store.ts';

@@ -132,6 +132,12 @@ describe('three eddy run processes of one module on NATS + PostgreSQL', () => {
         .sort((x, y) => x - y);
       expect(have, key).toEqual(want);
     }
+    // Caught up: no partition the survivor holds is behind the log.
+    const lag = (await (await fetch(`${c.base}/metrics`)).text())
+      .split('\n')
+      .filter((l) => l.startsWith(`eddy_stage_consumer_lag{stage="${PREFIX}-sums"`));
+    expect(lag).toHaveLength(8);
+    expect(lag.every((l) => l.endsWith(' 0'))).toBe(true);
     c.process.child.kill('SIGTERM');
     expect((await c.process.exited).code, c.process.stderr()).toBe(EXIT.ok);
 

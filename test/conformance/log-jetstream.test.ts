@@ -31,6 +31,7 @@ logConformance(
       append: (subject, record) => log.append(subject, record),
       check: (subject, record) => log.check(subject, record),
       read: (subject, partition, fromSeq) => log.read(subject, partition, fromSeq),
+      pending: (subject, partition, afterSeq) => log.pending(subject, partition, afterSeq),
       consume: (subject, partition, options) => log.consume(subject, partition, options),
       close: () => log.close(),
     };

@@ -20,6 +20,24 @@ export function readTests(s: LogSuite): void {
       expect((await readAll(subject, 1)).every((e) => e.partition === 1)).toBe(true);
     });
 
+    it("counts the records of a partition after a sequence: a consumer's lag behind the end", async () => {
+      const subject = topic('pending');
+      await s.log.ensureTopic({ subject, partitions: 3 });
+      // Six records on partition 0, interleaved with six on partition 1 (the seed's fillers); partition 2 empty.
+      const zero = (await seedPartition(subject, 0, 1, 6)).map((a) => a.seq);
+      const one = (await readAll(subject, 1)).map((e) => e.seq);
+      expect(await s.log.pending(subject, 0, 0)).toBe(6);
+      expect(await s.log.pending(subject, 0, zero[3] ?? 0)).toBe(2);
+      expect(await s.log.pending(subject, 0, zero[5] ?? 0)).toBe(0);
+      expect(await s.log.pending(subject, 0, (zero[5] ?? 0) + 50)).toBe(0);
+      expect(await s.log.pending(subject, 1, 0)).toBe(6);
+      expect(await s.log.pending(subject, 1, one[1] ?? 0)).toBe(4);
+      expect(await s.log.pending(subject, 2, 0)).toBe(0);
+      await expect(s.log.pending(subject, 3, 0)).rejects.toThrow();
+      await expect(s.log.pending(topic('pending-none'), 0, 0)).rejects.toThrow();
+      await expect(s.log.pending(subject, 0, -1)).rejects.toThrow(RangeError);
+    });
+
     it('an empty partition reads as nothing', async () => {
       const subject = topic('read-empty');
       await s.log.ensureTopic({ subject, partitions: 2 });

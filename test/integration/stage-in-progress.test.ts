@@ -71,6 +71,8 @@ class RecordingLog implements Log {
   append: Log['append'] = (subject, record) => this.#inner.append(subject, record);
   check: Log['check'] = (subject, record) => this.#inner.check(subject, record);
   read: Log['read'] = (subject, partition, fromSeq) => this.#inner.read(subject, partition, fromSeq);
+  pending: Log['pending'] = (subject, partition, afterSeq) =>
+    this.#inner.pending(subject, partition, afterSeq);
   close: Log['close'] = () => this.#inner.close();
 }
 
