@@ -7,7 +7,7 @@ import { moduleActor } from '../run/module-actors.ts';
 export const replayCommand: Command = {
   name: 'replay',
   summary: 'replay recorded inputs against the current code and diff events and states (gate a deploy on it)',
-  help: `Usage: eddy replay <module> --actor NAME [--keys k1,k2] [--from SEQ] [--to SEQ] [--json] [--config FILE]
+  help: `Usage: eddy replay <module> --actor NAME [--diff] [--keys k1,k2] [--from SEQ] [--to SEQ] [--json] [--config FILE]
 
 Re-runs the recorded inputs of an actor's keys (from its journal and the input
 log) against the module's current code, in memory: nothing is written or
@@ -18,6 +18,7 @@ and the state difference, and a summary: keys same / changed / diverged.
 
 Options:
   --actor NAME   the actor to replay (its journal)
+  --diff         the default: print what differs
   --keys LIST    only these keys (comma-separated; default all)
   --from SEQ     only inputs from this log sequence on
   --to SEQ       only inputs up to this sequence
@@ -32,6 +33,8 @@ Exit codes: 0 every key the same, 3 some key changed or diverged, 2 bad
 command line, 65 no such actor (or one replay cannot feed), 69 a server
 unreachable, 78 bad config or module.`,
   options: {
+    // Replay always diffs; `--diff` is accepted for scripts that spell it out.
+    diff: { type: 'boolean' },
     actor: { type: 'string' },
     keys: { type: 'string' },
     from: { type: 'string' },

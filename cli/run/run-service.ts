@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { RunnablePipeline } from 'eddy';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
+import { approvalsGauge } from './approvals-gauge.ts';
 import { lagGauge } from './lag-gauge.ts';
 import { loadPipelinesModule } from './load-module.ts';
 import type { ServiceConfig } from './service-config.ts';
@@ -78,6 +79,7 @@ export async function runService(o: RunServiceOptions): Promise<ExitCode> {
       env: o.env,
     });
     lagGauge(metrics, runtime.log, () => pipelines, logger);
+    approvalsGauge(metrics, runtime.store, () => pipelines, logger);
     await Promise.all(pipelines.map((p) => p.start()));
     started = true;
     logger.info({ pipelines: pipelines.map((p) => p.name) }, 'eddy run: ready');

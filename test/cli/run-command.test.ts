@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { EXIT } from '../../cli/exit-codes.ts';
+import { JetStreamLog } from '../../connectors/jetstream/jetstream-log.ts';
+import { SubjectTail } from '../../scenarios/shared/subject-tail.ts';
 import { spawnEddy, waitForPort } from '../scenarios/support/spawn-scenario.ts';
+import { createTestDatabase } from '../services/database.ts';
 import { waitUntil } from '../services/wait-until.ts';
+import { deleteStreamsWithPrefix } from '../support/delete-streams.ts';
 
 describe('eddy run on the embedded default', () => {
   it('serves /healthz, /readyz and /metrics, scrubs secrets from its logs, and drains on SIGTERM', async () => {
@@ -56,4 +60,104 @@ describe('eddy run on the embedded default', () => {
     expect((await badPort.exited).code).toBe(EXIT.config);
     expect(badPort.stderr()).toMatch(/http\.port: Too big/);
   }, 30_000);
+});
+
+describe('eddy run on NATS + PostgreSQL: approvals pending', () => {
+  it('counts an agent’s approval request as pending until it is decided', async () => {
+    const db = await createTestDatabase();
+    const natsUrl = inject('natsUrl');
+    const log = await JetStreamLog.connect({ servers: natsUrl });
+    const p = spawnEddy(['run', 'test/cli/fixtures/approval-service.ts', '--port', '0'], {
+      NATS_URL: natsUrl,
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'info',
+    });
+    try {
+      const base = `http://127.0.0.1:${await waitForPort(p)}`;
+      expect(
+        await waitUntil(async () => (await fetch(`${base}/readyz`)).status === 200, { timeoutMs: 20_000 }),
+      ).toBeUndefined();
+      const pending = async () => {
+        const line = (await (await fetch(`${base}/metrics`)).text())
+          .split('\n')
+          .find((l) => l.startsWith('eddy_agent_approvals_pending{stage="appr",agent="appr-agent"}'));
+        return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+      };
+      const encode = (v: object) => new TextEncoder().encode(JSON.stringify(v));
+      await log.append('appr.in', { key: 'job-1', msgId: 'a1', payload: encode({ job: 'job-1' }) });
+      expect(await waitUntil(async () => (await pending()) === 1, { timeoutMs: 20_000 })).toBeUndefined();
+      const requests = new SubjectTail<{ type: string; requestId: string }>(log, 'appr.out');
+      let requestId = '';
+      expect(
+        await waitUntil(
+          async () => {
+            requestId =
+              (await requests.poll()).find((r) => r.type === 'approval-request')?.requestId ?? requestId;
+            return requestId !== '';
+          },
+          { timeoutMs: 10_000 },
+        ),
+      ).toBeUndefined();
+      await log.append('appr.in', {
+        key: 'job-1',
+        msgId: 'a2',
+        payload: encode({ type: 'approval', requestId, approved: true, by: 'ana' }),
+      });
+      expect(await waitUntil(async () => (await pending()) === 0, { timeoutMs: 20_000 })).toBeUndefined();
+      p.child.kill('SIGTERM');
+      expect((await p.exited).code).toBe(EXIT.ok);
+    } finally {
+      p.child.kill('SIGKILL');
+      await log.close();
+      await db.drop();
+      await deleteStreamsWithPrefix(natsUrl, 'appr_');
+    }
+  }, 60_000);
+});
+
+describe('eddy run on NATS + PostgreSQL: a drain', () => {
+  it('is not ready while it drains, and finishes and commits the work in flight before it exits', async () => {
+    const db = await createTestDatabase();
+    const natsUrl = inject('natsUrl');
+    const prefix = `drain${process.pid}`;
+    const log = await JetStreamLog.connect({ servers: natsUrl });
+    const p = spawnEddy(['run', 'test/cli/fixtures/sum-service.ts', '--port', '0'], {
+      NATS_URL: natsUrl,
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'info',
+      FIXTURE_SLOW_MS: '3000',
+    });
+    try {
+      const base = `http://127.0.0.1:${await waitForPort(p)}`;
+      expect(
+        await waitUntil(async () => (await fetch(`${base}/readyz`)).status === 200, { timeoutMs: 20_000 }),
+      ).toBeUndefined();
+      await log.append('svc.orders', {
+        key: 'k1',
+        msgId: `${prefix}-o1`,
+        payload: new TextEncoder().encode(JSON.stringify({ id: 'o1', amount: 5 })),
+      });
+      await new Promise((r) => setTimeout(r, 700)); // the order is in its slow call now
+      p.child.kill('SIGTERM');
+      let draining = false;
+      expect(
+        await waitUntil(
+          async () => {
+            const res = await fetch(`${base}/readyz`).catch(() => undefined);
+            if (res?.status === 503) draining = ((await res.json()) as { draining: boolean }).draining;
+            return draining;
+          },
+          { timeoutMs: 3_000, intervalMs: 50 },
+        ),
+      ).toBeUndefined();
+      expect((await p.exited).code, p.stderr()).toBe(EXIT.ok);
+      const totals = await new SubjectTail<{ id: string; total: number }>(log, 'svc.sums').poll();
+      expect(totals).toEqual([{ id: 'o1', total: 5 }]);
+    } finally {
+      p.child.kill('SIGKILL');
+      await log.close();
+      await db.drop();
+      await deleteStreamsWithPrefix(natsUrl, 'svc_');
+    }
+  }, 60_000);
 });

@@ -183,7 +183,7 @@ describe('three eddy run processes of one module on NATS + PostgreSQL', () => {
     // Replay against the same code: nothing differs. Against a deliberate change: the keys it touches.
     const replay = async (module: string) => {
       const p = spawnEddy(
-        ['replay', module, '--actor', 'svc-sums', '--config', join(dir, 'eddy.config.json')],
+        ['replay', module, '--actor', 'svc-sums', '--diff', '--config', join(dir, 'eddy.config.json')],
         {
           NATS_URL: natsUrl,
           DATABASE_URL: db.url,
