@@ -8,7 +8,6 @@ import {
 import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { Envelope } from '../../core/envelope.ts';
 import { LogClosedError } from '../../core/errors/log-closed-error.ts';
-import { PartitionOutOfRangeError } from '../../core/errors/partition-out-of-range-error.ts';
 import { PayloadTooLargeError } from '../../core/errors/record-refused-error.ts';
 import { TopicNotFoundError } from '../../core/errors/topic-not-found-error.ts';
 import { checkAppend } from '../../core/log/append-rules.ts';
@@ -21,15 +20,17 @@ import type {
   RecordOutline,
 } from '../../core/log/log.ts';
 import { partitionOf } from '../../core/log/partition-of.ts';
+import { checkAfterSeq } from '../../core/log/seq-checks.ts';
 import { type ConsumerContext, JetStreamConsumer } from './durable-consumer.ts';
 import { ensureStream, streamInfo } from './ensure-stream.ts';
-import { JetStreamConnectError, TopicConfigConflictError } from './errors.ts';
+import { JetStreamConnectError } from './errors.ts';
 import {
   type JetStreamLogOptions,
   type ResolvedJetStreamLogOptions,
   resolveOptions,
 } from './jetstream-log-options.ts';
 import type { JetStreamTopicConfig } from './jetstream-topic-config.ts';
+import { checkConsumerOptions, checkPartition, eddyPartitions } from './log-arguments.ts';
 import { consumerName, partitionSubject, streamName } from './names.ts';
 import { JetStreamOrderedConsumer } from './ordered-consumer.ts';
 import { publishRecord } from './publish-record.ts';
@@ -37,7 +38,6 @@ import { pendingInPartition, readPartition } from './read-partition.ts';
 import { headerBlockBytes, publishHeaders } from './record-codec.ts';
 import { redactText } from './redact.ts';
 import { RequestBatcher } from './request-batcher.ts';
-import { partitionsOfStream } from './topic-description.ts';
 
 /**
  * The production `Log`: NATS JetStream. A topic is one stream capturing
@@ -168,8 +168,7 @@ export class JetStreamLog implements Log {
 
   async pending(subject: string, partition: number, afterSeq: number): Promise<number> {
     this.#assertOpen('pending');
-    if (!Number.isInteger(afterSeq) || afterSeq < 0)
-      throw new RangeError(`afterSeq must be an integer >= 0, got ${afterSeq}`);
+    checkAfterSeq(afterSeq);
     const info = await this.#topicStream(subject);
     checkPartition(subject, partition, eddyPartitions(subject, info));
     return pendingInPartition(this.#js, info, subject, partition, afterSeq);
@@ -284,39 +283,5 @@ export class JetStreamLog implements Log {
   #supportsMetadata(): boolean {
     const [major = 0, minor = 0] = (this.#nc.info?.version ?? '0.0').split('.').map(Number);
     return major > 2 || (major === 2 && minor >= 10);
-  }
-}
-
-function eddyPartitions(subject: string, info: StreamInfo): number {
-  const n = partitionsOfStream(info);
-  if (n === undefined) {
-    throw new TopicConfigConflictError(
-      subject,
-      info.config.name,
-      'the stream was not created by eddy (its description records no partition count)',
-    );
-  }
-  return n;
-}
-
-function checkPartition(subject: string, partition: number, partitions: number): void {
-  if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
-    throw new PartitionOutOfRangeError(subject, partition, partitions);
-  }
-}
-
-function checkConsumerOptions(options: ConsumerOptions): void {
-  const { fromSeq, ackWaitMs, maxAckPending } = options;
-  if (!Number.isInteger(fromSeq) || fromSeq < 1) {
-    throw new RangeError(`fromSeq must be an integer >= 1, got ${fromSeq}`);
-  }
-  if (ackWaitMs !== undefined && (!Number.isFinite(ackWaitMs) || ackWaitMs <= 0)) {
-    throw new RangeError(`ackWaitMs must be a positive number of milliseconds, got ${ackWaitMs}`);
-  }
-  if (maxAckPending !== undefined && (!Number.isInteger(maxAckPending) || maxAckPending < 1)) {
-    throw new RangeError(`maxAckPending must be a positive integer, got ${maxAckPending}`);
-  }
-  if (options.acks !== undefined && options.acks !== 'explicit' && options.acks !== 'none') {
-    throw new RangeError(`acks must be 'explicit' or 'none', got ${String(options.acks)}`);
   }
 }

@@ -20,6 +20,7 @@ import { MemoryConsumer } from './memory-consumer.ts';
 import { MemoryPartition } from './memory-partition.ts';
 import { partitionOf } from './partition-of.ts';
 import { PayloadSlab } from './payload-slab.ts';
+import { checkAfterSeq } from './seq-checks.ts';
 import { assertTopicSubject } from './topic-subject.ts';
 
 export interface MemoryLogOptions {
@@ -157,8 +158,7 @@ export class MemoryLog implements Log {
 
   async pending(subject: string, partition: number, afterSeq: number): Promise<number> {
     this.#assertOpen('pending');
-    if (!Number.isInteger(afterSeq) || afterSeq < 0)
-      throw new RangeError(`afterSeq must be an integer >= 0, got ${afterSeq}`);
+    checkAfterSeq(afterSeq);
     // Sequences here are per partition and dense: the distance to the end is the count.
     return Math.max(0, partitionIn(this.#topic(subject), subject, partition).lastSeq - afterSeq);
   }
