@@ -35,6 +35,7 @@ export {
 } from './errors/record-refused-error.ts';
 export { StoreClosedError } from './errors/store-closed-error.ts';
 export { UnavailableError } from './errors/unavailable-error.ts';
+export { UnknownStageError } from './errors/unknown-stage-error.ts';
 export { UnstorableValueError } from './errors/unstorable-value-error.ts';
 export * from './log/index.ts';
 export { type Logger, silentLogger } from './logger.ts';
@@ -50,8 +51,10 @@ export {
   type KeyInspection,
 } from './replay/inspect-key.ts';
 export { ReplayDivergence } from './replay/replay-context.ts';
-export { type KeyDiff, type ReplayDiffOptions, type ReplayReport, replayDiff } from './replay/replay-diff.ts';
+export { type ReplayDiffOptions, replayDiff } from './replay/replay-diff.ts';
 export { canonical, type KeyReplay, replayKey, type SnapshotMismatch } from './replay/replay-key.ts';
+export type { Difference, KeyDiff, ReplayOutput, ReplayReport } from './replay/replay-report.ts';
+export { type ReplayStageOptions, replayStage } from './replay/replay-stage.ts';
 export type {
   DeadLetter,
   DeadLetterPhase,

@@ -9,6 +9,7 @@ import { type CompiledFlow, compileFlow } from './compile.ts';
 import { type PipelineConfig, type ResolvedConfig, resolveConfig } from './config.ts';
 import type { Flow } from './flow.ts';
 import { PartRunner } from './part-runner.ts';
+import { type ReplayableStage, STAGES } from './stages-hook.ts';
 
 /**
  * A running pipeline, as an Observable of what it committed (and published):
@@ -70,6 +71,11 @@ export class Pipeline<T> extends Observable<Committed<T>> {
     return { inputs: parts.map((p) => p.input), outputs: parts.flatMap((p) => p.outputs) };
   }
 
+  /** Its stages: the pipeline's name, then `<name>.1`, `<name>.2`, … after each keyBy (what `replayStage` names). */
+  get stages(): readonly string[] {
+    return this.#compiled.parts.map((p) => p.name);
+  }
+
   /**
    * Starts every part (subscribing does it too); resolves once each holds its
    * partitions. Idempotent.
@@ -120,6 +126,21 @@ export class Pipeline<T> extends Observable<Committed<T>> {
   /** Partitions of part `part` (0: the pipeline's input) running in this instance now, ascending. */
   partitions(part = 0): readonly number[] {
     return this.#parts[part]?.partitions() ?? [];
+  }
+
+  /** The stages as `replayStage` re-runs them. */
+  [STAGES](): readonly ReplayableStage[] {
+    const c = this.#config;
+    return this.#compiled.parts.map((p) => ({
+      name: p.name,
+      input: p.input,
+      program: p.program,
+      outputs: p.outputs,
+      deadLetter: c.deadLetter,
+      allowedLatenessMs: c.allowedLatenessMs,
+      log: c.log,
+      store: c.store,
+    }));
   }
 
   /** Stops at once without committing or releasing anything, as a crash would (`eddy/testing`'s `crash`). */

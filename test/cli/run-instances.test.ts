@@ -181,21 +181,21 @@ describe('three eddy run processes of one module on NATS + PostgreSQL', () => {
     expect(await inspect('--at', '1')).toMatch(/svc-sums \/ k7 at version 1 of \d+/);
 
     // Replay against the same code: nothing differs. Against a deliberate change: the keys it touches.
-    const replay = async (module: string) => {
-      const p = spawnEddy(
-        ['replay', module, '--actor', 'svc-sums', '--diff', '--config', join(dir, 'eddy.config.json')],
-        {
-          NATS_URL: natsUrl,
-          DATABASE_URL: db.url,
-        },
-      );
+    const replay = async (module: string, ...which: string[]) => {
+      const p = spawnEddy(['replay', module, ...which, '--diff', '--config', join(dir, 'eddy.config.json')], {
+        NATS_URL: natsUrl,
+        DATABASE_URL: db.url,
+      });
       const { code } = await p.exited;
       return { code, out: p.stdout(), err: p.stderr() };
     };
-    const same = await replay('test/cli/fixtures/sum-service.ts');
+    // Outputs too: every published total is found again on the output subject by its msg id.
+    const same = await replay('test/cli/fixtures/sum-service.ts', '--stage', `${PREFIX}-sums`);
     expect(same.code, same.err).toBe(EXIT.ok);
-    expect(same.out).toContain(`replay of svc-sums: ${KEYS} keys same, 0 changed, 0 diverged`);
-    const changed = await replay('test/cli/fixtures/sum-service-changed.ts');
+    expect(same.out).toContain(
+      `replay of ${PREFIX}-sums: ${KEYS} keys same, 0 changed, 0 diverged (actors svc-sums; outputs compared)`,
+    );
+    const changed = await replay('test/cli/fixtures/sum-service-changed.ts', '--actor', 'svc-sums');
     expect(changed.code, changed.err).toBe(EXIT.differs);
     const touched = [...amounts].filter(([, list]) => list.includes(13)).map(([key]) => key);
     expect(touched.length).toBeGreaterThan(0);
@@ -203,5 +203,7 @@ describe('three eddy run processes of one module on NATS + PostgreSQL', () => {
       `${KEYS - touched.length} keys same, ${touched.length} changed, 0 diverged`,
     );
     for (const key of touched) expect(changed.out).toMatch(new RegExp(`changed  ${key} \\(`));
+    expect(changed.out).toMatch(/input \d+ svc-sums events: recorded \[\{"type":"Added","amount":13\}\]/);
+    expect(changed.out).toMatch(/svc-sums state: recorded \{"total":\d+\}/);
   }, 180_000);
 });

@@ -77,14 +77,16 @@ describe('replayDiff: the recorded inputs against the current code', () => {
     const b = changed.keys.find((k) => k.key === 'b');
     expect(b?.status).toBe('changed');
     if (b?.status === 'changed') {
-      expect(b.events).toEqual([
+      expect(b.differences).toEqual([
         {
+          kind: 'events',
           inputSeq: expect.any(Number),
+          actor: 'replay-ledger',
           recorded: [{ type: 'Added', amount: 8, rate: 3 }],
           replayed: [{ type: 'Added', amount: 16, rate: 3 }],
         },
+        { kind: 'state', actor: 'replay-ledger', recorded: { total: 39 }, replayed: { total: 63 } },
       ]);
-      expect(b.state).toEqual({ recorded: { total: 39 }, replayed: { total: 63 } });
     }
     expect(
       changed.keys
