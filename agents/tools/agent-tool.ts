@@ -3,7 +3,7 @@ import type { Json } from '../../core/store/store.ts';
 import type { ChatMessage, ChatModel, ChatResponse, ToolCall } from '../models/chat-model.ts';
 import { parseJsonAnswer } from '../models/json-answer.ts';
 import { jsonSchemaOf } from '../models/structured.ts';
-import type { Tool, ToolResult, ToolSource, ToolSteps } from './tool.ts';
+import { type Tool, type ToolResult, type ToolSource, type ToolSteps, toolError } from './tool.ts';
 import { toolMessage } from './tool-message.ts';
 import { Toolset } from './toolset.ts';
 import { type TypedTool, tool } from './typed-tool.ts';
@@ -24,6 +24,15 @@ export interface AgentToolSpec<Input extends z.ZodObject, Output extends z.ZodTy
   readonly maxSteps?: number;
   /** Time limit of the whole sub-agent run. Default 5 minutes. */
   readonly timeoutMs?: number;
+  /**
+   * The calling agent asks a person before each call of this sub-agent (the
+   * approval shows the sub-agent's input), and that approval covers the
+   * `requiresApproval` tools the sub-agent uses in the run. Without it such a
+   * tool is never called inside the sub-agent: its model gets a
+   * `not_approved` result, because a sub-agent's run cannot park and wait for
+   * a person. Default false.
+   */
+  readonly requiresApproval?: boolean;
 }
 
 /**
@@ -49,6 +58,13 @@ export function agentTool<Input extends z.ZodObject, Output extends z.ZodType>(
   spec: AgentToolSpec<Input, Output>,
 ): TypedTool<Input, Output> {
   const tools = new Toolset(spec.tools ?? []);
+  const approved = spec.requiresApproval === true;
+  if (!approved)
+    for (const t of tools.tools())
+      if (t.requiresApproval && (spec.tools ?? []).includes(t))
+        throw new TypeError(
+          `agent tool "${spec.name}": its tool "${t.name}" requires a person's approval, which a sub-agent cannot wait for; give "${t.name}" to the calling agent, or set requiresApproval: true on the agent tool so the caller asks before each call`,
+        );
   const maxSteps = spec.maxSteps ?? 6;
   const system = `${spec.system}\n\nGive your final answer as one JSON value matching this JSON Schema, with no other text: ${JSON.stringify(jsonSchemaOf(spec.output))}`;
   return tool({
@@ -57,6 +73,7 @@ export function agentTool<Input extends z.ZodObject, Output extends z.ZodType>(
     input: spec.input,
     output: spec.output,
     timeoutMs: spec.timeoutMs ?? 300_000,
+    requiresApproval: approved,
     run: async (input, { steps, signal }) => {
       if (!steps)
         throw new Error(
@@ -77,7 +94,7 @@ export function agentTool<Input extends z.ZodObject, Output extends z.ZodType>(
         if (answer.toolCalls.length > 0) {
           messages.push({ role: 'assistant', content: answer.content, toolCalls: answer.toolCalls });
           const results = await Promise.all(
-            answer.toolCalls.map((call) => runTool(tools, steps, step, call, signal)),
+            answer.toolCalls.map((call) => runTool(tools, steps, step, call, signal, approved)),
           );
           for (const [i, call] of answer.toolCalls.entries())
             messages.push(toolMessage(call, results[i] as ToolResult));
@@ -106,15 +123,22 @@ function runTool(
   step: number,
   call: ToolCall,
   signal: AbortSignal,
+  approved: boolean,
 ): Promise<ToolResult> {
   const prefix = `tool:${step}:${call.id}`;
   return steps.run(prefix, ({ id }) =>
-    tools.execute(call, {
-      idempotencyKey: id,
-      signal,
-      // An agent tool inside this one journals under this call's name.
-      steps: { run: (name, fn) => steps.run(`${prefix}/${name}`, fn) },
-    }),
+    // An MCP source's tools are known only now: one that needs approval is refused (and journaled so), not called.
+    !approved && tools.get(call.name)?.requiresApproval
+      ? toolError(
+          'not_approved',
+          `tool "${call.name}" needs a person's approval, which this sub-agent cannot ask for; answer without it, or say that a person must do it`,
+        )
+      : tools.execute(call, {
+          idempotencyKey: id,
+          signal,
+          // An agent tool inside this one journals under this call's name.
+          steps: { run: (name, fn) => steps.run(`${prefix}/${name}`, fn) },
+        }),
   ) as unknown as Promise<ToolResult>;
 }
 

@@ -11,6 +11,7 @@ import type { ToolDefinition } from '../models/chat-model.ts';
  * - `protocol`: an MCP server answered the call with a JSON-RPC error
  * - `unavailable`: the MCP server cannot be reached (closed, crashed, network)
  * - `unknown_tool`: no tool of that name (any more)
+ * - `not_approved`: the tool needs a person's approval that this caller cannot ask for (a sub-agent whose own call was not approved)
  */
 export type ToolErrorKind =
   | 'invalid_input'
@@ -19,7 +20,8 @@ export type ToolErrorKind =
   | 'failed'
   | 'protocol'
   | 'unavailable'
-  | 'unknown_tool';
+  | 'unknown_tool'
+  | 'not_approved';
 
 /** One schema violation: where (`items[2].qty`, empty for the whole value) and what. */
 export type ToolIssue = { readonly path: string; readonly message: string };
