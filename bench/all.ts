@@ -20,7 +20,9 @@ const quick = values.quick === true;
 const only = values.only?.split(',').filter(Boolean);
 const unknown = only?.filter((n) => !BENCHES.some((b) => b.name === n)) ?? [];
 if (unknown.length > 0) {
-  console.error(`bench: no bench ${unknown.join(', ')}; the benches: ${BENCHES.map((b) => b.name).join(', ')}`);
+  console.error(
+    `bench: no bench ${unknown.join(', ')}; the benches: ${BENCHES.map((b) => b.name).join(', ')}`,
+  );
   process.exit(2);
 }
 const dir = join('bench', 'results', ...(quick ? ['quick'] : []));
@@ -37,7 +39,11 @@ for (const spec of BENCHES.filter((b) => !only || only.includes(b.name))) {
     env: quick ? spec.quick : {},
     quick,
     exitCode: code,
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memGiB: Math.round(totalmem() / 2 ** 30) },
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      memGiB: Math.round(totalmem() / 2 ** 30),
+    },
     startedAt: new Date(started).toISOString(),
     seconds: Math.round((Date.now() - started) / 1000),
     lines,

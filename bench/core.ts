@@ -4,6 +4,7 @@
 // so drift during the run hits both alike.
 import { PgliteStore, PgStore } from 'eddy/connectors';
 import { startTestServices } from '../test/services/test-services.ts';
+import { goalLine, printer } from './report/bench-line.ts';
 import { type PipelineResult, type PipelineShape, runPipeline } from './run-pipeline.ts';
 
 const events = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -12,9 +13,7 @@ const baselineEvents = Number(process.env.BENCH_BASELINE_EVENTS ?? 20_000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const partitions = 4;
 
-function print(line: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ bench: 'core', node: process.version, ...line })}\n`);
-}
+const print = printer('core');
 
 const ratio = (a: PipelineResult, b: PipelineResult, digits = 2): number =>
   Number((a.eventsPerSec / b.eventsPerSec).toFixed(digits));
@@ -58,15 +57,21 @@ try {
   print({ case: 'baseline: one transaction per event (PostgreSQL), one actor', ...naive });
   const oneActor = best(runs['one-actor']);
   print({ case: 'ratio postgres / baseline', ratio: ratio(oneActor, naive, 1) });
-  print({
-    case: 'ratio three identity steps / none, best of rounds (target >= 0.9)',
-    ratio: ratio(best(runs['identity-steps']), oneActor),
-  });
+  print(
+    goalLine(
+      'ratio three identity steps / none, best of rounds',
+      ratio(best(runs['identity-steps']), oneActor),
+      {
+        op: '>=',
+        value: 0.9,
+      },
+    ),
+  );
   print({
     case: 'ratio two actors with a hop / one actor, best of rounds',
     ratio: ratio(best(runs['two-actors']), oneActor),
   });
-  print({ case: 'ratio embedded / postgres (target >= 0.5)', ratio: ratio(embedded, oneActor) });
+  print(goalLine('ratio embedded / postgres', ratio(embedded, oneActor), { op: '>=', value: 0.5 }));
   await pg.close();
 } finally {
   await services.stop();

@@ -3,14 +3,14 @@ import { defineActor } from 'eddy';
 type Counted = { readonly type: 'Counted' };
 type Count = { readonly count: number };
 
-/** The benchmark's actor: counts events per key, snapshots every 100 events. Named per run: no run recovers another's journal. */
-export const countingActor = (run: string) =>
+/** The benchmark's actor: counts events per key, snapshots every 100 events (0: never). Named per run: no run recovers another's journal. */
+export const countingActor = (run: string, snapshotEvery = 100) =>
   defineActor({
     name: `${run}.count`,
     initial: () => ({ count: 0 }),
     decide: (): Counted[] => [{ type: 'Counted' }],
     evolve: (state: Count, _event: Counted) => ({ count: state.count + 1 }),
-    snapshot: { every: 100, keep: 1 },
+    ...(snapshotEvery > 0 ? { snapshot: { every: snapshotEvery, keep: 1 } } : {}),
   });
 
 /** The first actor of the two-actor pipeline: counts like `countingActor` and passes its record on. */

@@ -104,6 +104,7 @@ export async function eddyLatency(
   const samples: number[] = [];
   const output = `${run.name}.out`;
   let outputs = 0;
+  let lastOutputAt = 0;
   let measureFrom = Number.POSITIVE_INFINITY;
   const inner = await JetStreamLog.connect({ servers: run.natsUrl }, { logger: stderrLogger });
   const log = new ObservedLog(inner, (subject, record) => {
@@ -111,6 +112,7 @@ export async function eddyLatency(
     const at = nowMs();
     const { t } = JSON.parse(decoder.decode(record.payload)) as { t: number };
     outputs++;
+    lastOutputAt = at;
     if (t >= measureFrom) samples.push(at - t);
   });
   const store = new PgStore({ url: run.databaseUrl, logger: stderrLogger });
@@ -123,6 +125,7 @@ export async function eddyLatency(
   // How long the event loop was blocked: outputs wait behind such stretches.
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
+  const publishing = nowMs();
   const sent = await publishPaced({
     natsUrl: run.natsUrl,
     subject: run.input,
@@ -142,6 +145,8 @@ export async function eddyLatency(
     offeredPerSec: options.rate,
     sent: sent.sent,
     achievedPerSec: Math.round(sent.sent / sent.seconds),
+    // What the stage kept up with: every input published, until its last output.
+    processedPerSec: Math.round(sent.sent / ((lastOutputAt - publishing) / 1000)),
     publisherMaxLagMs: Math.round(sent.maxLagMs),
     samples: samples.length,
     ...percentiles(samples),

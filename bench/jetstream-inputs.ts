@@ -20,15 +20,24 @@ export function inputPayload(n: number, t: number): Uint8Array {
 export async function publishInputs(
   log: Log,
   subject: string,
-  options: { readonly events: number; readonly keys: number },
+  options: {
+    readonly events: number;
+    readonly keys: number;
+    /** Input `i`'s key; default `k${i % keys}`. */
+    readonly keyOf?: (i: number) => string;
+    /** Numbers the inputs from here (a second batch to the same subject). */
+    readonly from?: number;
+  },
 ): Promise<Map<number, number>> {
+  const keyOf = options.keyOf ?? ((i: number) => `k${i % options.keys}`);
+  const first = options.from ?? 0;
   const last = new Map<number, number>();
   let pending: Promise<unknown>[] = [];
-  for (let i = 0; i < options.events; i++) {
+  for (let i = first; i < first + options.events; i++) {
     pending.push(
       log
         .append(subject, {
-          key: `k${i % options.keys}`,
+          key: keyOf(i),
           payload: inputPayload(i, 0),
           msgId: `${subject}:${i}`,
         })

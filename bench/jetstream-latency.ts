@@ -3,6 +3,7 @@ export function percentiles(samples: readonly number[]): {
   readonly p50Ms: number;
   readonly p90Ms: number;
   readonly p99Ms: number;
+  readonly p999Ms: number;
   readonly maxMs: number;
 } {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -11,5 +12,5 @@ export function percentiles(samples: readonly number[]): {
     const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
     return Math.round((sorted[i] ?? Number.NaN) * 10) / 10;
   };
-  return { p50Ms: at(0.5), p90Ms: at(0.9), p99Ms: at(0.99), maxMs: at(1) };
+  return { p50Ms: at(0.5), p90Ms: at(0.9), p99Ms: at(0.99), p999Ms: at(0.999), maxMs: at(1) };
 }

@@ -3,6 +3,7 @@ import type {
   AppendRecord,
   Consumer,
   ConsumerOptions,
+  Delivery,
   Envelope,
   Log,
   RecordOutline,
@@ -11,15 +12,23 @@ import type {
 
 /**
  * A Log that tells `onAppended` about every append the moment its PubAck
- * arrives: the end of an output's journey, before the outbox row is deleted.
+ * arrives (the end of an output's journey, before the outbox row is deleted),
+ * and `onDelivered` about every delivery a consumer hands out.
  */
 export class ObservedLog implements Log {
   readonly #inner: Log;
   readonly #onAppended: (subject: string, record: AppendRecord, ack: AppendAck) => void;
 
-  constructor(inner: Log, onAppended: (subject: string, record: AppendRecord, ack: AppendAck) => void) {
+  readonly #onDelivered: ((delivery: Delivery) => void) | undefined;
+
+  constructor(
+    inner: Log,
+    onAppended: (subject: string, record: AppendRecord, ack: AppendAck) => void,
+    onDelivered?: (delivery: Delivery) => void,
+  ) {
     this.#inner = inner;
     this.#onAppended = onAppended;
+    this.#onDelivered = onDelivered;
   }
 
   ensureTopic(config: TopicConfig): Promise<void> {
@@ -49,7 +58,18 @@ export class ObservedLog implements Log {
   }
 
   consume(subject: string, partition: number, options: ConsumerOptions): Consumer {
-    return this.#inner.consume(subject, partition, options);
+    const consumer = this.#inner.consume(subject, partition, options);
+    const seen = this.#onDelivered;
+    if (!seen) return consumer;
+    return {
+      close: () => consumer.close(),
+      async *[Symbol.asyncIterator]() {
+        for await (const delivery of consumer) {
+          seen(delivery);
+          yield delivery;
+        }
+      },
+    };
   }
 
   close(): Promise<void> {

@@ -5,15 +5,14 @@ import { PgStore } from 'eddy/connectors';
 import { startTestServices } from '../test/services/test-services.ts';
 import { createProducts, lookupRun } from './operators-lookup.ts';
 import { eddyWindows, handWrittenWindows, windowEvents } from './operators-window.ts';
+import { goalLine, printer } from './report/bench-line.ts';
 
 const events = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const keys = Number(process.env.BENCH_KEYS ?? 10_000);
 const lookupEvents = Number(process.env.BENCH_LOOKUP_EVENTS ?? 200_000);
 const LATENESS_MS = 2_000;
 
-function print(line: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ bench: 'operators', node: process.version, ...line })}\n`);
-}
+const print = printer('operators');
 
 // 1M events over 10k keys and ten minutes of event time: each key has ten records in each 1-minute window.
 const evts = windowEvents(events, keys, 10, LATENESS_MS);
@@ -29,10 +28,16 @@ try {
   const durable = await eddyWindows(store, evts, LATENESS_MS, 'win-pg');
   print({ case: 'tumbling 1-minute sums, eddy windowed() on PostgreSQL', keys, ...durable });
   await store.close();
-  print({
-    case: 'ratio hand-written / eddy on PostgreSQL (goal <= 3)',
-    ratio: Number((hand.eventsPerSec / durable.eventsPerSec).toFixed(1)),
-  });
+  print(
+    goalLine(
+      'ratio hand-written / eddy on PostgreSQL',
+      Number((hand.eventsPerSec / durable.eventsPerSec).toFixed(1)),
+      {
+        op: '<=',
+        value: 3,
+      },
+    ),
+  );
   print({
     case: 'ratio hand-written / eddy on MemoryStore',
     ratio: Number((hand.eventsPerSec / memory.eventsPerSec).toFixed(1)),

@@ -37,7 +37,7 @@ export const BENCHES: readonly BenchSpec[] = [
   {
     name: 'model-bound',
     script: 'bench/model-bound.ts',
-    quick: { BENCH_KEYS: '200', BENCH_CALLS: '1000' },
+    quick: { BENCH_KEYS: '100,300', BENCH_CALLS_PER_KEY: '10' },
   },
   {
     name: 'memory',

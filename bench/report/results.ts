@@ -36,7 +36,13 @@ export function summaryTable(results: readonly BenchResult[]): string {
     if (r.exitCode !== 0) rows.push([r.bench, `(exited ${r.exitCode})`, '', '', 'no']);
     for (const line of r.lines)
       if (typeof line.goal === 'string')
-        rows.push([r.bench, line.case, String(line.ratio ?? '—'), line.goal, line.met === true ? 'yes' : 'NO']);
+        rows.push([
+          r.bench,
+          line.case,
+          String(line.ratio ?? '—'),
+          line.goal,
+          line.met === true ? 'yes' : 'NO',
+        ]);
   }
   return table(rows);
 }
@@ -46,5 +52,7 @@ export function table(rows: readonly (readonly string[])[]): string {
   const widths = (rows[0] ?? []).map((_, c) => Math.max(3, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (r: readonly string[]) => `| ${widths.map((w, c) => (r[c] ?? '').padEnd(w)).join(' | ')} |`;
   const [head, ...body] = rows;
-  return [line(head ?? []), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...body.map(line)].join('\n');
+  return [line(head ?? []), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...body.map(line)].join(
+    '\n',
+  );
 }

@@ -105,12 +105,16 @@ export function openaiError(
  * const server = await startOpenAIServer((request) => openaiCompletion({ content: 'hi' }));
  * const model = chatModel({ provider: 'openai', model: 'gpt-test', baseURL: server.baseURL, apiKey: 'k' });
  */
-export function startOpenAIServer(script?: WireScript): Promise<WireServer> {
+export function startOpenAIServer(
+  script?: WireScript,
+  options: { readonly record?: boolean } = {},
+): Promise<WireServer> {
   return WireServer.start({
     path: '/v1/chat/completions',
     basePath: '/v1',
     errorBody: openaiErrorBody,
     ...(script === undefined ? {} : { script }),
+    ...(options.record === undefined ? {} : { record: options.record }),
   });
 }
 

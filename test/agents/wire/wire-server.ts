@@ -21,6 +21,8 @@ export type WireReply =
       /** The body, or a function of the request (to echo its model, say). */
       readonly body: unknown;
       readonly headers?: Readonly<Record<string, string>>;
+      /** Answer after this long: a model's latency. */
+      readonly delayMs?: number;
     }
   /** Never answer: the client's timeout is what ends it. */
   | { readonly kind: 'hang' }
@@ -38,6 +40,8 @@ export interface WireServerOptions {
   /** An error body in the protocol's own shape. */
   readonly errorBody: (status: number, message: string) => unknown;
   readonly script?: WireScript;
+  /** Keep every request in `requests`. Default true; a long benchmark turns it off. */
+  readonly record?: boolean;
 }
 
 /**
@@ -57,6 +61,7 @@ export class WireServer {
   #script: WireScript | undefined;
   #server: ReturnType<typeof createServer> | undefined;
   #origin = '';
+  #served = 0;
 
   private constructor(options: WireServerOptions) {
     this.#options = options;
@@ -99,6 +104,7 @@ export class WireServer {
   /** Forgets the requests and queued replies, keeping the script. */
   reset(): void {
     this.requests.length = 0;
+    this.#served = 0;
     this.#queue.length = 0;
   }
 
@@ -147,8 +153,8 @@ export class WireServer {
       body,
       receivedAt: performance.now(),
     };
-    const index = this.requests.length;
-    this.requests.push(request);
+    const index = this.#served++;
+    if (this.#options.record !== false) this.requests.push(request);
     if (request.path !== this.#options.path || request.method !== 'POST') {
       send(
         res,
@@ -177,6 +183,8 @@ export class WireServer {
           typeof reply.body === 'function'
             ? (reply.body as (r: WireRequest) => unknown)(request)
             : reply.body;
+        if (reply.delayMs !== undefined && reply.delayMs > 0)
+          await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
         send(res, reply.status ?? 200, payload, reply.headers);
         return;
       }
