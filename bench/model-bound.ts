@@ -6,8 +6,6 @@
 // keys / latency. The ack wait is short (2 s, under a key's queueing time), so only the
 // stage's in-progress signals keep queued inputs from being redelivered: the line counts
 // redeliveries and checks every key's answers came in order.
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import type { Flow } from 'eddy';
 import { actor, from, pipeline, to } from 'eddy';
 import { chatModel, reactAgent, reactInputSchema } from 'eddy/agents';
@@ -15,6 +13,7 @@ import { JetStreamLog, PgStore } from 'eddy/connectors';
 import { z } from 'zod';
 import { startTestServices } from '../test/services/test-services.ts';
 import { ObservedLog } from './jetstream-observed-log.ts';
+import { startModelServer } from './model-server-client.ts';
 import { goalLine, printer, rounded } from './report/bench-line.ts';
 
 const print = printer('model-bound');
@@ -26,14 +25,14 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 const services = await startTestServices();
-const model = await startModelServer();
+const model = await startModelServer(latencyMs);
 const setup = new PgStore({ url: services.databaseUrl });
 await setup.migrate();
 await setup.close();
 try {
   for (const keys of keyCounts) await measure(keys);
 } finally {
-  model.stop();
+  await model.close();
   await services.stop();
 }
 
@@ -136,17 +135,4 @@ async function keysOutOfOrder(log: JetStreamLog, subject: string): Promise<numbe
       last.set(env.key, n);
     }
   return wrong.size;
-}
-
-/** Starts bench/model-server.ts and reads its base URL. */
-async function startModelServer(): Promise<{ baseURL: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['bench/model-server.ts'], {
-    env: { ...process.env, MODEL_LATENCY_MS: String(latencyMs) },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve) =>
-    createInterface({ input: child.stdout }).once('line', resolve),
-  );
-  const { baseURL } = JSON.parse(line) as { baseURL: string };
-  return { baseURL, stop: () => child.stdin.end() };
 }

@@ -59,7 +59,7 @@ try {
     const consuming = (performance.now() - started) / 1000;
     await committedTo(db, stage, last, { everyMs: 10 });
     const allKeys = (performance.now() - started) / 1000;
-    await second.stop();
+    const used = await second.stop();
     // Every key's state is back: its latest version counts all of its inputs.
     const { rows } = await db.query<{ wrong: string }>(
       `SELECT count(*) AS wrong FROM (
@@ -80,6 +80,8 @@ try {
       consumingAfterSec: rounded(consuming, 2),
       allKeysBackSec: rounded(allKeys, 2),
       keysPerSec: Math.round(keys / allKeys),
+      // The restarted process's CPU: start-up, loads, the new inputs, the drain.
+      nodeCpuSec: rounded(used.cpuMs / 1000, 1),
       keysWithWrongVersions: Number(rows[0]?.wrong ?? -1),
     });
     if (snapshotEvery > 0)

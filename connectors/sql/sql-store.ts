@@ -18,6 +18,7 @@ import type {
 import { writeMemories } from './commit-memories.ts';
 import { COMMIT_SQL, commitParams, JOURNAL_CONFLICT_SQL } from './commit-statement.ts';
 import { ACQUIRE_SQL, MEMBERS_SQL, RELEASE_SQL, RENEW_SQL } from './lease-statements.ts';
+import { actorRecords, LOAD_MANY_SQL, LOAD_SQL } from './load-statements.ts';
 import { migrate } from './migrate.ts';
 import { JOURNAL_COLUMNS, journalEvent, outboxRow, snapshot, timerRow } from './rows.ts';
 import type { SqlDriver, SqlRow } from './sql-driver.ts';
@@ -30,25 +31,6 @@ VALUES ($1, $2, $3, 1)
 ON CONFLICT (stage, partition) DO UPDATE
    SET owner = excluded.owner, epoch = p.epoch + 1, lease_until = NULL, updated_at = now()
 RETURNING epoch, watermark, event_time_watermark, applied_origins, origin_sequences
-`;
-
-/** Snapshot, journal tail and progress in one round trip; `part` tells the rows apart. */
-const LOAD_SQL = `
-WITH snap AS (
-  SELECT version, state FROM eddy_snapshots WHERE actor = $1 AND key = $2 ORDER BY version DESC LIMIT 1
-)
-SELECT 0 AS part, version, NULL::text AS type, NULL::integer AS schema_version, state AS data,
-       NULL::bigint AS input_seq, NULL::bigint AS event_time
-  FROM snap
-UNION ALL
-SELECT 1, ${JOURNAL_COLUMNS}
-  FROM eddy_journal
- WHERE actor = $1 AND key = $2 AND version > COALESCE((SELECT version FROM snap), 0)
-UNION ALL
-SELECT 2, seq, NULL, NULL, NULL, timer_serial, NULL
-  FROM eddy_key_progress
- WHERE stage = $3 AND partition = $4 AND key = $2
-ORDER BY part, version
 `;
 
 const JOURNAL_SQL = `
@@ -206,19 +188,23 @@ export class SqlStore implements Store {
     this.#open('load');
     checkKey(key, 'key');
     const rows = await this.#driver.query(LOAD_SQL, [actor, key, stage, partition]);
-    let snap: Snapshot | undefined;
-    const events: JournalEvent[] = [];
-    let lastAppliedSeq = 0;
-    let timerSerial = 0;
-    for (const row of rows) {
-      if (row.part === 0) snap = snapshot(actor, key, { version: row.version, state: row.data });
-      else if (row.part === 1) events.push(journalEvent(actor, key, row));
-      else {
-        lastAppliedSeq = storedInteger(row.version, 'eddy_key_progress.seq');
-        timerSerial = storedInteger(row.input_seq, 'eddy_key_progress.timer_serial');
-      }
-    }
-    return { snapshot: snap, events, lastAppliedSeq, timerSerial };
+    return actorRecords(actor, [key], rows)[0] as ActorRecord;
+  }
+
+  async loadMany(
+    actor: string,
+    keys: readonly string[],
+    stage: string,
+    partition: number,
+  ): Promise<readonly ActorRecord[]> {
+    this.#open('loadMany');
+    for (const key of keys) checkKey(key, 'key');
+    if (keys.length === 0) return [];
+    const unique = [...new Set(keys)];
+    const rows = await this.#driver.query(LOAD_MANY_SQL, [actor, unique, stage, partition]);
+    const found = actorRecords(actor, unique, rows);
+    const records = new Map(unique.map((key, i) => [key, found[i] as ActorRecord] as const));
+    return keys.map((key) => records.get(key) as ActorRecord);
   }
 
   async journal(actor: string, key: string, fromVersion = 1): Promise<readonly JournalEvent[]> {

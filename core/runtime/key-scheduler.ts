@@ -1,15 +1,11 @@
 import type { ActorRecord, Json } from '../store/store.ts';
 import { isIdle, type KeySlot, newSlot, nextTask, queueFiring, type Task } from './key-slot.ts';
-import { LoadQueue } from './load-queue.ts';
-
-/** Keys loaded at once per partition (see `LoadQueue`). */
-const MAX_CONCURRENT_LOADS = 16;
 
 /** What the scheduler needs of the partition runtime. */
 export interface KeyHost {
   /** The initial states of a new key's actors, by index. */
   initial(key: string): readonly Json[];
-  /** Each actor's record of the key, by index. */
+  /** Each actor's record of the key, by index (batched with other keys' by a `KeyLoader`). */
   load(key: string): Promise<readonly ActorRecord[]>;
   /** Rebuilds a loaded key's actors (snapshot, journal tail) and progress. */
   recover(slot: KeySlot, records: readonly ActorRecord[]): void;
@@ -20,7 +16,7 @@ export interface KeyHost {
 
 /**
  * Step 2 of the protocol: keys run in parallel, each key strictly in order.
- * Keys are loaded on first use (at most 16 loads at once) and passivated,
+ * Keys are loaded on first use (in batches: see `KeyLoader`) and passivated,
  * least recently used first, once more than `maxActiveKeys` are in memory and
  * a key is idle with nothing uncommitted.
  */
@@ -29,7 +25,6 @@ export class KeyScheduler {
   readonly #maxActiveKeys: number;
   /** In LRU order: a key touched moves to the end. */
   readonly #slots = new Map<string, KeySlot>();
-  readonly #loads = new LoadQueue(MAX_CONCURRENT_LOADS);
   #busy = 0;
   #idleWaiters: (() => void)[] = [];
   #stopped = false;
@@ -109,8 +104,7 @@ export class KeyScheduler {
 
   #load(slot: KeySlot): void {
     slot.running = true;
-    this.#loads
-      .run(async () => (this.#stopped ? undefined : this.#host.load(slot.key)))
+    (this.#stopped ? Promise.resolve(undefined) : this.#host.load(slot.key))
       .then((record) => {
         if (this.#stopped || record === undefined) return;
         this.#host.recover(slot, record);

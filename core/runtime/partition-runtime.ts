@@ -14,6 +14,7 @@ import { shown } from '../text.ts';
 import { announceOptions } from './announce-options.ts';
 import { INVALID_KEY } from './dead-letter.ts';
 import { IdleWatch } from './idle-watch.ts';
+import { programLoader } from './key-loader.ts';
 import { KeyScheduler } from './key-scheduler.ts';
 import type { KeySlot } from './key-slot.ts';
 import type { Program } from './program.ts';
@@ -157,12 +158,10 @@ export class PartitionRuntime {
       this.#log,
     );
     const upcasts = program.actors.map((def) => makeUpcaster(def.upcasters, def.eventVersions));
+    const loader = programLoader(options.store, program.actors, options.stage, claim.partition);
     this.#keys = new KeyScheduler(options.maxActiveKeys ?? 100_000, {
       initial: (key) => program.actors.map((def) => def.initial(key)),
-      load: (key) =>
-        Promise.all(
-          program.actors.map((def) => options.store.load(def.name, key, options.stage, claim.partition)),
-        ),
+      load: (key) => loader.load(key),
       recover: (slot, records) =>
         recoverSlot(slot, program.actors, records, upcasts, (call, lastApplied) =>
           this.#isOpen(slot, call, lastApplied),

@@ -265,6 +265,21 @@ export class MemoryStore implements Store {
 
   async load(actor: string, key: string, stage: string, partition: number): Promise<ActorRecord> {
     this.#open('load');
+    return this.#record(actor, key, stage, partition);
+  }
+
+  async loadMany(
+    actor: string,
+    keys: readonly string[],
+    stage: string,
+    partition: number,
+  ): Promise<readonly ActorRecord[]> {
+    this.#open('loadMany');
+    for (const key of keys) checkKey(key, 'key');
+    return keys.map((key) => this.#record(actor, key, stage, partition));
+  }
+
+  #record(actor: string, key: string, stage: string, partition: number): ActorRecord {
     checkKey(key, 'key');
     const snapshots = this.#snapshots.get(actor + SEP + key);
     const snapshot = snapshots?.[snapshots.length - 1];

@@ -212,6 +212,17 @@ export interface Store {
   commit(batch: CommitBatch): Promise<void>;
   /** Latest snapshot, the journal after it, and the key's last applied seq in (stage, partition). */
   load(actor: string, key: string, stage: string, partition: number): Promise<ActorRecord>;
+  /**
+   * `load` of many keys of one actor at once, in the order of `keys` (a key
+   * named twice gets its record twice): one statement for the lot, which is
+   * how a partition loads the keys a restart or a burst brings.
+   */
+  loadMany(
+    actor: string,
+    keys: readonly string[],
+    stage: string,
+    partition: number,
+  ): Promise<readonly ActorRecord[]>;
   /** The journal of one actor instance from `fromVersion` (inclusive), in order. */
   journal(actor: string, key: string, fromVersion?: number): Promise<readonly JournalEvent[]>;
   /** All snapshots of one actor instance kept, oldest first. */

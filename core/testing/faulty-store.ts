@@ -57,6 +57,8 @@ export class FaultyStore implements Store {
   release: Store['release'] = (stage, lease) => this.#inner.release(stage, lease);
   members: Store['members'] = (stage, owner, leaseMs) => this.#inner.members(stage, owner, leaseMs);
   load: Store['load'] = (actor, key, stage, partition) => this.#inner.load(actor, key, stage, partition);
+  loadMany: Store['loadMany'] = (actor, keys, stage, partition) =>
+    this.#inner.loadMany(actor, keys, stage, partition);
   journal: Store['journal'] = (actor, key, fromVersion) => this.#inner.journal(actor, key, fromVersion);
   snapshots: Store['snapshots'] = (actor, key) => this.#inner.snapshots(actor, key);
   keys: Store['keys'] = (actor) => this.#inner.keys(actor);

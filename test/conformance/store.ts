@@ -493,6 +493,46 @@ export function storeConformance(
         });
       });
 
+      it('loadMany gives each key what load gives it, in the order asked, in one call', {
+        timeout,
+      }, async () => {
+        const a = await store.claim(stage, 0, 'a');
+        await store.commit({
+          ...emptyBatch(a),
+          events: [
+            ...[1, 2, 3, 4].map((v) => event(actor, 'k1', v)),
+            event(actor, 'k2', 1),
+            event(actor, 'k2', 2),
+            event(unique('other-actor'), 'k2', 1),
+          ],
+          snapshots: [snapshot(actor, 'k1', 2), snapshot(actor, 'k1', 3)],
+          keepSnapshots: 5,
+          progress: [
+            { key: 'k1', seq: 9, timerSerial: 4 },
+            { key: 'k3', seq: 2 },
+          ],
+        });
+        const keys = ['k2', 'none', 'k1', 'k3', 'k2'];
+        const many = await store.loadMany(actor, keys, stage, 0);
+        expect(many).toEqual(await Promise.all(keys.map((k) => store.load(actor, k, stage, 0))));
+        expect(many[2]).toEqual({
+          snapshot: snapshot(actor, 'k1', 3),
+          events: [event(actor, 'k1', 4)],
+          lastAppliedSeq: 9,
+          timerSerial: 4,
+        });
+        expect(many[0]?.events).toEqual([event(actor, 'k2', 1), event(actor, 'k2', 2)]);
+        // Progress is of its own stage and partition.
+        expect((await store.loadMany(actor, ['k1'], stage, 1))[0]?.lastAppliedSeq).toBe(0);
+        expect(await store.loadMany(actor, [], stage, 0)).toEqual([]);
+      });
+
+      it('loadMany refuses a key no store can hold, like load, and reads nothing', { timeout }, async () => {
+        const refused = await rejection(store.loadMany(actor, ['fine', 'bad\u0000key'], stage, 0));
+        expect(refused).toBeInstanceOf(UnstorableValueError);
+        expect(String((refused as Error).message)).toContain('key');
+      });
+
       it('reads the progress of its own stage and partition only', { timeout }, async () => {
         const other = unique('stage');
         const p0 = await store.claim(stage, 0, 'a');
@@ -856,6 +896,7 @@ export function storeConformance(
           ['claim', () => store.claim(stage, 0, 'a')],
           ['commit', () => store.commit(emptyBatch({ stage, partition: 0, epoch: 1 }))],
           ['load', () => store.load(actor, 'k', stage, 0)],
+          ['loadMany', () => store.loadMany(actor, ['k'], stage, 0)],
           ['journal', () => store.journal(actor, 'k')],
           ['snapshots', () => store.snapshots(actor, 'k')],
           ['keys', () => store.keys(actor)],

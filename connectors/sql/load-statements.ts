@@ -1,0 +1,70 @@
+import type { ActorRecord, JournalEvent, Snapshot } from '../../core/store/store.ts';
+import { JOURNAL_COLUMNS, journalEvent, snapshot } from './rows.ts';
+import type { SqlRow } from './sql-driver.ts';
+import { storedInteger } from './stored-integer.ts';
+
+/** Snapshot, journal tail and progress of one key in one round trip; `part` tells the rows apart. */
+export const LOAD_SQL = `
+WITH snap AS (
+  SELECT version, state FROM eddy_snapshots WHERE actor = $1 AND key = $2 ORDER BY version DESC LIMIT 1
+)
+SELECT 0 AS part, $2::text AS key, version, NULL::text AS type, NULL::integer AS schema_version, state AS data,
+       NULL::bigint AS input_seq, NULL::bigint AS event_time
+  FROM snap
+UNION ALL
+SELECT 1, $2::text, ${JOURNAL_COLUMNS}
+  FROM eddy_journal
+ WHERE actor = $1 AND key = $2 AND version > COALESCE((SELECT version FROM snap), 0)
+UNION ALL
+SELECT 2, $2::text, seq, NULL, NULL, NULL, timer_serial, NULL
+  FROM eddy_key_progress
+ WHERE stage = $3 AND partition = $4 AND key = $2
+ORDER BY part, version
+`;
+
+/**
+ * The same for many keys of one actor in one statement: what a partition
+ * meeting many new keys at once (a restart, a burst) loads them with, since
+ * a statement costs the server about the same whatever the number of keys.
+ */
+export const LOAD_MANY_SQL = `
+WITH snap AS (
+  SELECT DISTINCT ON (key) key, version, state
+    FROM eddy_snapshots WHERE actor = $1 AND key = ANY($2::text[])
+   ORDER BY key, version DESC
+)
+SELECT 0 AS part, key, version, NULL::text AS type, NULL::integer AS schema_version, state AS data,
+       NULL::bigint AS input_seq, NULL::bigint AS event_time
+  FROM snap
+UNION ALL
+SELECT 1, j.key, j.version, j.type, j.schema_version, j.data, j.input_seq, j.event_time
+  FROM eddy_journal j LEFT JOIN snap s ON s.key = j.key
+ WHERE j.actor = $1 AND j.key = ANY($2::text[]) AND j.version > COALESCE(s.version, 0)
+UNION ALL
+SELECT 2, key, seq, NULL, NULL, NULL, timer_serial, NULL
+  FROM eddy_key_progress
+ WHERE stage = $3 AND partition = $4 AND key = ANY($2::text[])
+ORDER BY part, key, version
+`;
+
+/** The records of `keys` (in their order) from the rows of `LOAD_SQL` or `LOAD_MANY_SQL`. */
+export function actorRecords(actor: string, keys: readonly string[], rows: readonly SqlRow[]): ActorRecord[] {
+  const byKey = new Map<
+    string,
+    { snapshot: Snapshot | undefined; events: JournalEvent[]; lastAppliedSeq: number; timerSerial: number }
+  >();
+  for (const key of keys)
+    byKey.set(key, { snapshot: undefined, events: [], lastAppliedSeq: 0, timerSerial: 0 });
+  for (const row of rows) {
+    const key = row.key as string;
+    const record = byKey.get(key);
+    if (!record) continue;
+    if (row.part === 0) record.snapshot = snapshot(actor, key, { version: row.version, state: row.data });
+    else if (row.part === 1) record.events.push(journalEvent(actor, key, row));
+    else {
+      record.lastAppliedSeq = storedInteger(row.version, 'eddy_key_progress.seq');
+      record.timerSerial = storedInteger(row.input_seq, 'eddy_key_progress.timer_serial');
+    }
+  }
+  return keys.map((key) => byKey.get(key) as ActorRecord);
+}
