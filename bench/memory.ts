@@ -16,8 +16,8 @@ import pg from 'pg';
 import { z } from 'zod';
 import { startTestServices } from '../test/services/test-services.ts';
 import { goalLine, printer } from './report/bench-line.ts';
+import { DIM, random, vector } from './vectors.ts';
 
-const DIM = 384;
 const K = 10;
 const print = printer('memory');
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 500);
@@ -34,28 +34,6 @@ const WORDS = [
   'dns',
 ];
 
-/** A seeded generator, so both stores get the same vectors. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-/**
- * Vectors the way embeddings come: around topics (200 centroids), each a
- * centroid plus noise, so that nearest neighbours mean something (uniform
- * random vectors in 384 dimensions are all about equally far apart, and no
- * index finds their "nearest" well).
- */
-const centroids = (() => {
-  const next = random(3);
-  return Array.from({ length: 200 }, () => Array.from({ length: DIM }, () => next() * 2 - 1));
-})();
-function vector(next: () => number): number[] {
-  const c = centroids[Math.floor(next() * centroids.length)] as number[];
-  return c.map((x) => x + (next() * 2 - 1) * 0.6);
-}
 const percentile = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] as number;
 const ms = (x: number) => Math.round(x * 1000) / 1000;
@@ -71,7 +49,7 @@ async function ingest(c: MemoryCollection, count: number): Promise<number> {
         namespace: `ns${j % 10}`,
         id: `m${j}`,
         text: `${WORDS[j % WORDS.length]} incident E${j % 5000} on host${j % 97}`,
-        embedding: vector(next),
+        embedding: vector('clustered', next),
         at: 1_800_000_000_000 + j,
       });
     }
@@ -107,7 +85,7 @@ async function measure(
     vectorsPerSec: Math.round(ingestPerSec),
   });
   const next = random(99);
-  const queries = Array.from({ length: QUERIES }, () => vector(next));
+  const queries = Array.from({ length: QUERIES }, () => vector('clustered', next));
   const namespaces = Array.from({ length: 10 }, (_, i) => `ns${i}`);
   const now = 1_900_000_000_000;
   const recall = (q: number[], exact = false) => c.recall({ namespaces, embedding: q, k: K, now, exact });

@@ -8,9 +8,9 @@ import { PgStore } from 'eddy/connectors';
 import { sqlMemory } from 'eddy/memory';
 import pg from 'pg';
 import { goalLine } from '../report/bench-line.ts';
+import { DIM, exactTopK, type Kind, percentile, queries, recallAtK } from '../vectors.ts';
 import { ingestEddy, ingestMastra, K, plans, sides, timedRounds } from './memory-sides.ts';
 import { type PeerSettings, type Print, progress, round } from './settings.ts';
-import { DIM, exactTopK, type Kind, percentile, queries, recallAtK } from './vectors.ts';
 
 async function compare(databaseUrl: string, settings: PeerSettings, kind: Kind, count: number, print: Print) {
   const ef = settings.efSearch;

@@ -3,7 +3,7 @@
 import type { PgVector } from '@mastra/pg';
 import type { MemoryCollection } from 'eddy/memory';
 import pg from 'pg';
-import { batches, DIM, idOf, type Kind, textOf } from './vectors.ts';
+import { batches, DIM, idOf, type Kind, textOf } from '../vectors.ts';
 
 export const K = 10;
 const NAMESPACE = 'bench';

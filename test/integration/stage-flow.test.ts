@@ -229,8 +229,11 @@ describe('Stage flow (memory log, memory store)', () => {
     await stage.stop();
     const sizes = store.commits.map((c) => c.events.length);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(100);
-    expect(store.commits.length).toBeGreaterThanOrEqual(8);
-    expect(store.commits.length).toBeLessThanOrEqual(11);
+    // The first commit starts when the 10th task finishes, with those 10; tasks that finish while
+    // a commit is under way go into the next one together (here the keys load in one batch and
+    // their tasks run at once), so later commits may be larger — never smaller.
+    expect(sizes[0]).toBe(10);
+    expect(store.commits.length).toBeGreaterThanOrEqual(2);
     // Only the drain's last commit may be short; every other one waited for a full batch.
     for (const size of sizes.slice(0, -1)) expect(size).toBeGreaterThanOrEqual(10);
     expect(store.commits.at(-1)?.watermark).toBe(100);

@@ -25,6 +25,16 @@ class LoadCountingStore extends MemoryStore {
     this.loads.push(key);
     return super.load(actor, key, stage, partition);
   }
+  // How a partition loads its keys: in batches.
+  override async loadMany(
+    actor: string,
+    keys: readonly string[],
+    stage: string,
+    partition: number,
+  ): Promise<readonly ActorRecord[]> {
+    this.loads.push(...keys);
+    return super.loadMany(actor, keys, stage, partition);
+  }
 }
 
 type AlarmInput =

@@ -5,7 +5,8 @@
 export const DIM = 384;
 export type Kind = 'clustered' | 'random';
 
-function random(seed: number): () => number {
+/** A seeded generator, so every side gets the same vectors. */
+export function random(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -18,7 +19,7 @@ const centroids = (() => {
   return Array.from({ length: 200 }, () => Array.from({ length: DIM }, () => next() * 2 - 1));
 })();
 
-function vector(kind: Kind, next: () => number): number[] {
+export function vector(kind: Kind, next: () => number): number[] {
   if (kind === 'random') return Array.from({ length: DIM }, () => next() * 2 - 1);
   const c = centroids[Math.floor(next() * centroids.length)] as number[];
   return c.map((x) => x + (next() * 2 - 1) * 0.6);
