@@ -43,6 +43,10 @@ running.subscribe();
 await running.start();
 process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
 
+// The bench that started this process is gone: so is this one.
+process.stdin.on('end', () => process.exit(1));
+process.stdin.resume();
+
 process.once('SIGTERM', () => {
   void (async () => {
     await running.stop();

@@ -40,7 +40,8 @@ export function startWorker(o: WorkerOptions): Worker {
       SCALE_INPUT: o.input,
       SCALE_OWNER: o.owner,
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // Its stdin ends when this process dies: a worker never outlives its bench.
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   let resolveReady: () => void = () => {};

@@ -26,24 +26,31 @@ ORDER BY part, version
  * The same for many keys of one actor in one statement: what a partition
  * meeting many new keys at once (a restart, a burst) loads them with, since
  * a statement costs the server about the same whatever the number of keys.
+ * Each key is its own index probe (LATERAL): with `key = ANY(…)` the planner
+ * may scan the whole journal of every actor instead.
  */
 export const LOAD_MANY_SQL = `
-WITH snap AS (
-  SELECT DISTINCT ON (key) key, version, state
-    FROM eddy_snapshots WHERE actor = $1 AND key = ANY($2::text[])
-   ORDER BY key, version DESC
+WITH k AS (SELECT DISTINCT unnest($2::text[]) AS key),
+snap AS (
+  SELECT k.key, s.version, s.state
+    FROM k CROSS JOIN LATERAL (
+      SELECT version, state FROM eddy_snapshots
+       WHERE actor = $1 AND key = k.key ORDER BY version DESC LIMIT 1
+    ) s
 )
 SELECT 0 AS part, key, version, NULL::text AS type, NULL::integer AS schema_version, state AS data,
        NULL::bigint AS input_seq, NULL::bigint AS event_time
   FROM snap
 UNION ALL
-SELECT 1, j.key, j.version, j.type, j.schema_version, j.data, j.input_seq, j.event_time
-  FROM eddy_journal j LEFT JOIN snap s ON s.key = j.key
- WHERE j.actor = $1 AND j.key = ANY($2::text[]) AND j.version > COALESCE(s.version, 0)
+SELECT 1, k.key, j.version, j.type, j.schema_version, j.data, j.input_seq, j.event_time
+  FROM k LEFT JOIN snap ON snap.key = k.key
+ CROSS JOIN LATERAL (
+   SELECT ${JOURNAL_COLUMNS} FROM eddy_journal
+    WHERE actor = $1 AND key = k.key AND version > COALESCE(snap.version, 0)
+ ) j
 UNION ALL
-SELECT 2, key, seq, NULL, NULL, NULL, timer_serial, NULL
-  FROM eddy_key_progress
- WHERE stage = $3 AND partition = $4 AND key = ANY($2::text[])
+SELECT 2, p.key, p.seq, NULL, NULL, NULL, p.timer_serial, NULL
+  FROM k JOIN eddy_key_progress p ON p.stage = $3 AND p.partition = $4 AND p.key = k.key
 ORDER BY part, key, version
 `;
 

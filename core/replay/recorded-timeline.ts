@@ -44,10 +44,9 @@ export class RecordedTimeline {
       for (; at < events.length; at++) {
         const e = events[at];
         if (!e) break;
-        if (this.#replayed(e.inputSeq)) {
-          if (e.inputSeq >= seq) break;
-          continue;
-        }
+        // The events of input `seq` and after come after it (a timer firing's, inputSeq 0, never stop it).
+        if (e.inputSeq >= seq) break;
+        if (this.#replayed(e.inputSeq)) continue;
         states[i] = def.evolve(states[i] as Json, e.event as Parameters<AnyActor['evolve']>[1]);
       }
       this.#cursors[i] = at;
