@@ -49,7 +49,7 @@ class ObservedStore extends MemoryStore {
     partition: number,
   ): Promise<readonly ActorRecord[]> {
     const records = await super.loadMany(actor, keys, stage, partition);
-    keys.forEach((key, i) => this.loads.push({ key, record: records[i] as ActorRecord }));
+    for (const [i, key] of keys.entries()) this.loads.push({ key, record: records[i] as ActorRecord });
     return records;
   }
   override async claim(stage: string, partition: number, owner: string): Promise<PartitionClaim> {
