@@ -4,9 +4,9 @@ import { MemoryLog } from '../../core/log/memory-log.ts';
 import type { Logger } from '../../core/logger.ts';
 import { replayKey } from '../../core/replay/replay-key.ts';
 import { Stage } from '../../core/stage/stage.ts';
-import { MemoryStore } from '../../core/store/memory-store.ts';
-import type { ActorRecord, Json, PartitionClaim } from '../../core/store/store.ts';
+import type { Json, PartitionClaim } from '../../core/store/store.ts';
 import { waitUntil } from '../services/wait-until.ts';
+import { LoadObservingStore } from './load-observing-store.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -32,26 +32,9 @@ async function byMsgId(log: MemoryLog, subject: string): Promise<[string, Json][
   return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** The real MemoryStore, observed: every load's key and result, and every claim. */
-class ObservedStore extends MemoryStore {
-  readonly loads: { key: string; record: ActorRecord }[] = [];
+/** The observed MemoryStore, counting claims too. */
+class ObservedStore extends LoadObservingStore {
   claims = 0;
-  override async load(actor: string, key: string, stage: string, partition: number): Promise<ActorRecord> {
-    const record = await super.load(actor, key, stage, partition);
-    this.loads.push({ key, record });
-    return record;
-  }
-  // How a partition loads its keys: in batches.
-  override async loadMany(
-    actor: string,
-    keys: readonly string[],
-    stage: string,
-    partition: number,
-  ): Promise<readonly ActorRecord[]> {
-    const records = await super.loadMany(actor, keys, stage, partition);
-    for (const [i, key] of keys.entries()) this.loads.push({ key, record: records[i] as ActorRecord });
-    return records;
-  }
   override async claim(stage: string, partition: number, owner: string): Promise<PartitionClaim> {
     this.claims++;
     return super.claim(stage, partition, owner);

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { defineActor } from '../../core/actor/actor-definition.ts';
 import { MemoryLog } from '../../core/log/memory-log.ts';
 import { Stage } from '../../core/stage/stage.ts';
-import { MemoryStore } from '../../core/store/memory-store.ts';
-import type { ActorRecord, Json } from '../../core/store/store.ts';
+import type { Json } from '../../core/store/store.ts';
 import { crash } from '../../core/testing/crash.ts';
 import { waitUntil } from '../services/wait-until.ts';
+import { LoadObservingStore } from './load-observing-store.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -17,24 +17,6 @@ async function until(
 ): Promise<void> {
   const failure = await waitUntil(async () => probe(), { timeoutMs, intervalMs: 2 });
   if (failure !== undefined) throw new Error(`waiting for ${what}: ${failure}`);
-}
-
-class LoadCountingStore extends MemoryStore {
-  readonly loads: string[] = [];
-  override async load(actor: string, key: string, stage: string, partition: number): Promise<ActorRecord> {
-    this.loads.push(key);
-    return super.load(actor, key, stage, partition);
-  }
-  // How a partition loads its keys: in batches.
-  override async loadMany(
-    actor: string,
-    keys: readonly string[],
-    stage: string,
-    partition: number,
-  ): Promise<readonly ActorRecord[]> {
-    this.loads.push(...keys);
-    return super.loadMany(actor, keys, stage, partition);
-  }
 }
 
 type AlarmInput =
@@ -62,7 +44,7 @@ const alarm = defineActor({
 
 class Harness {
   readonly log = new MemoryLog();
-  readonly store = new LoadCountingStore();
+  readonly store = new LoadObservingStore();
   now = 1_700_000_000_000;
   clockReads = 0;
   #seq = 0;
@@ -223,13 +205,13 @@ describe('Stage timers (memory log, memory store)', () => {
     await stage.start();
     await until('three inputs', () => stage.watermarks().get(0) === 3);
     expect(await h.fired('A')).toEqual([]);
-    expect(h.store.loads.filter((k) => k === 'A')).toHaveLength(1);
+    expect(h.store.loadedKeys.filter((k) => k === 'A')).toHaveLength(1);
 
     // B's event time passes A's timer; A (passivated, room for one key) is loaded again to fire it.
     const passing = await h.send('B', { op: 'tick' }, 6_000);
     await until('the firing', () => stage.watermarks().get(0) === passing);
     expect(await h.fired('A')).toEqual(['wake@5000']);
-    expect(h.store.loads.filter((k) => k === 'A')).toHaveLength(2);
+    expect(h.store.loadedKeys.filter((k) => k === 'A')).toHaveLength(2);
 
     await h.send('C', { op: 'tick' }, 7_000);
     const last = await h.send('A', { op: 'tick' }, 8_000);
@@ -384,7 +366,7 @@ describe('Stage timers (memory log, memory store)', () => {
     await until('the late input', () => stage.watermarks().get(0) === late);
     await until('outputs published', async () => (await h.store.outbox('alarms', 0)).length === 0);
     await stage.stop();
-    expect(h.store.loads.filter((k) => k === 'A')).toHaveLength(2);
+    expect(h.store.loadedKeys.filter((k) => k === 'A')).toHaveLength(2);
     expect((await h.outputs()).map((o) => o.msgId)).toEqual(['alarms:0:t:A:1:0', 'alarms:0:t:A:2:0']);
   });
 });
