@@ -79,6 +79,11 @@ async function compare(databaseUrl: string, settings: PeerSettings, kind: Kind, 
       print(goalLine('ratio eddy / raw SQL p50', eddyRaw, { op: '<=', value: 1.1 }, extra));
     else print({ case: `ratio eddy / raw SQL p50${suffix}`, ratio: eddyRaw, ...extra });
     print({
+      case: `ratio eddy / raw SQL with a binary vector p50${suffix}`,
+      ratio: ratio('eddy recall', 'raw SQL, eddy table, binary vector'),
+      ...extra,
+    });
+    print({
       case: `ratio eddy / Mastra p50${suffix}`,
       ratio: ratio('eddy recall', 'Mastra query'),
       ...extra,

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Logger } from '../../core/logger.ts';
 import type { SqlDriver, SqlQueryable, SqlRow } from '../sql/sql-driver.ts';
 import { statementName } from '../sql/statement-name.ts';
+import { vectorBinary } from './vector-binary.ts';
 
 /**
  * `SqlDriver` over a `pg.Pool`. Statements with parameters are prepared once
@@ -67,6 +68,10 @@ export class PgDriver implements SqlDriver {
       client.release(broken instanceof Error ? broken : undefined);
       throw error;
     }
+  }
+
+  vectorParam(v: readonly number[]): Buffer {
+    return vectorBinary(v);
   }
 
   async close(): Promise<void> {

@@ -19,4 +19,9 @@ export interface SqlDriver extends SqlQueryable {
   transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T>;
   /** Releases the connections this driver opened. */
   close(): Promise<void>;
+  /**
+   * A vector as this driver sends it for a `$n::vector` parameter (pg: the
+   * binary form). Without it, pgvector's text form `[1,2.5]`.
+   */
+  vectorParam?(v: readonly number[]): unknown;
 }

@@ -174,7 +174,7 @@ class SqlMemoryCollection implements MemoryCollection {
       const rows = await tx.query(DELETE_SQL, [this.name, w.namespace, w.id]);
       return { kind: 'deleted', id: w.id, existed: rows.length > 0 };
     }
-    const vector = vectorText(w.embedding);
+    const vector = this.#vector(w.embedding);
     let id = w.id;
     let merged: { into: string; similarity: number } | undefined;
     if (this.#dedup !== undefined) {
@@ -237,7 +237,7 @@ class SqlMemoryCollection implements MemoryCollection {
     const hybrid = shape.hybrid;
     if (!Number.isInteger(k) || k < 1 || k > 1_000)
       throw new MemoryInputError(this.name, `k must be an integer in 1..1000, got ${k}`);
-    const params: unknown[] = [this.name, vectorText(q.embedding), [...q.namespaces], q.now ?? Date.now()];
+    const params: unknown[] = [this.name, this.#vector(q.embedding), [...q.namespaces], q.now ?? Date.now()];
     if (hybrid) params.push(Math.max(HYBRID_DEPTH, k), q.text);
     if (shape.metadata) params.push(JSON.stringify(q.metadata));
     if (shape.from) params.push(q.createdFrom);
@@ -249,6 +249,11 @@ class SqlMemoryCollection implements MemoryCollection {
       ...(hybrid ? { rrf: Number(row.rrf) } : {}),
     }));
     return q.minScore === undefined ? recalled : recalled.filter((r) => r.score >= (q.minScore as number));
+  }
+
+  /** A vector parameter as the driver sends it best. */
+  #vector(v: readonly number[]): unknown {
+    return this.#driver.vectorParam?.(v) ?? vectorText(v);
   }
 
   #sql(k: number, shape: RecallShape): string {

@@ -1,8 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgStore } from '../../connectors/postgres/pg-store.ts';
+import { vectorBinary } from '../../connectors/postgres/vector-binary.ts';
 import { memoryMigrations, migrations } from '../../connectors/sql/migrations.ts';
 import { sqlMemory } from '../../connectors/sql/sql-memory.ts';
+import { vectorText } from '../../memory/long-term/vector-text.ts';
 import { createTestDatabase, type TestDatabase } from '../services/index.ts';
 import { memoryConformance } from './memory-suite.ts';
 
@@ -16,6 +18,29 @@ memoryConformance('PostgreSQL + pgvector', async () => {
   const store = new PgStore({ url: db.url, maxConnections: 4 });
   await store.migrate();
   return { memory: sqlMemory(store), store, close: () => store.close() };
+});
+
+describe('vectors sent in binary', () => {
+  it('reach PostgreSQL as the same float4 values as their text form', async () => {
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    try {
+      const v = [1, -2.5, 0.1, 1e-30, 3.4e38, -0, 123456.789, Math.PI, 2 ** -149];
+      const read = async (param: unknown) =>
+        (await pool.query<{ v: string }>('SELECT $1::vector::text AS v', [param])).rows[0]?.v;
+      const binary = await read(vectorBinary(v));
+      expect(binary).toBe(await read(vectorText(v)));
+      // float4 printed shortest: read back as float4, the values are what was sent.
+      expect((JSON.parse(binary as string) as number[]).map(Math.fround)).toEqual(
+        v.map((x) => Math.fround(x) || 0),
+      );
+      // The dimensions travel in the header: a typmod still checks them.
+      await expect(pool.query('SELECT $1::vector(3)', [vectorBinary([1, 2])])).rejects.toThrow(
+        /expected 3 dimensions, not 2/,
+      );
+    } finally {
+      await pool.end();
+    }
+  });
 });
 
 describe('memory tables on PostgreSQL', () => {
