@@ -3,9 +3,10 @@ import type { Committer } from '../exactly-once/committer.ts';
 import { shown } from '../text.ts';
 import { type Attempt, asFailure, type Flowing, failingAs, StepFailure, type Tentative } from './attempt.ts';
 import type { AnyActor } from './program.ts';
-import { StepContext } from './step-context.ts';
+import { StepContext, type StepHost } from './step-context.ts';
 import { type StepRecord, stepsUnit } from './steps.ts';
 import { callId } from './task.ts';
+import type { TimerSpec } from './timer-index.ts';
 import type { TimerScheduler } from './timer-scheduler.ts';
 
 /** What an actor call needs besides the attempt. */
@@ -77,29 +78,51 @@ function tentative(a: Attempt, index: number): Tentative {
 }
 
 function context(host: CallHost, a: Attempt, index: number, t: Tentative): StepContext<never> {
-  const def = host.actors[index] as AnyActor;
   const id = callId(a.id, t.calls++);
   const actorSlot = a.slot.actors[index];
   return new StepContext<never>(
-    {
-      actor: def.name,
-      clock: host.clock,
-      timer: (name) => {
-        // Earlier calls of this task may have moved it already.
-        for (let i = t.timerOps.length - 1; i >= 0; i--) {
-          const op = t.timerOps[i];
-          if (op?.name === name) return op.entry;
-        }
-        const live = host.timers.live(index, a.slot.key, name);
-        return live && { kind: live.kind, at: live.at };
-      },
-      persist: (steps) => persistSteps(host, a, index, id, steps),
-    },
+    new CallSteps(host, a, index, t, id),
     a.slot.key,
     a.input,
     id,
     actorSlot?.steps.get(id) ?? [],
   );
+}
+
+/** What one call's ctx asks of the runtime (one object per call rather than a closure per question). */
+class CallSteps implements StepHost {
+  readonly actor: string;
+  readonly clock: () => number;
+  readonly #host: CallHost;
+  readonly #a: Attempt;
+  readonly #index: number;
+  readonly #t: Tentative;
+  readonly #id: string;
+
+  constructor(host: CallHost, a: Attempt, index: number, t: Tentative, id: string) {
+    this.actor = (host.actors[index] as AnyActor).name;
+    this.clock = host.clock;
+    this.#host = host;
+    this.#a = a;
+    this.#index = index;
+    this.#t = t;
+    this.#id = id;
+  }
+
+  timer(name: string): TimerSpec | undefined {
+    // Earlier calls of this task may have moved it already.
+    const ops = this.#t.timerOps;
+    for (let i = ops.length - 1; i >= 0; i--) {
+      const op = ops[i];
+      if (op?.name === name) return op.entry;
+    }
+    const live = this.#host.timers.live(this.#index, this.#a.slot.key, name);
+    return live && { kind: live.kind, at: live.at };
+  }
+
+  persist(steps: readonly StepRecord[]): Promise<void> {
+    return persistSteps(this.#host, this.#a, this.#index, this.#id, steps);
+  }
 }
 
 /** Folds the decided events into the attempt's state of the actor; its outputs flow on or out. */

@@ -8,6 +8,8 @@ import { stepRefTo } from './step-refs.ts';
 import { NAMED_STEP_INDEX, type StepRecord } from './steps.ts';
 import type { TimerSpec } from './timer-index.ts';
 
+const NONE_RECORDED: ReadonlyMap<number, StepRecord> = new Map();
+
 export interface TimerOp {
   readonly name: string;
   readonly entry: TimerSpec | undefined;
@@ -32,16 +34,17 @@ export class StepContext<O extends Json> implements ActorContext<O> {
   readonly outputs: { payload: O; options: EmitOptions | undefined }[] = [];
   readonly timerOps: TimerOp[] = [];
   readonly memoryWrites: MemoryChange[] = [];
-  readonly timers: Timers;
   readonly #host: StepHost;
   /** By call index: concurrent steps are journaled in completion order, and failed ones not at all. */
   readonly #recorded: ReadonlyMap<number, StepRecord>;
   /** Named steps (`runNamed`), by name. */
-  readonly #named: Map<string, StepRecord>;
-  readonly #random: () => number;
+  #named: Map<string, StepRecord> | undefined;
   readonly #taskId: string;
+  // Made on first use: most calls of most actors use none of them, and a ctx is made per call.
+  #random: (() => number) | undefined;
+  #timers: Timers | undefined;
   /** Object results of this call's steps, by identity, with their JSON then: what `journaled` refers to. */
-  readonly #results = new Map<object, { readonly index: number; readonly json: string }>();
+  #results: Map<object, { readonly index: number; readonly json: string }> | undefined;
   #index = 0;
   #pending: StepRecord[] = [];
 
@@ -55,11 +58,18 @@ export class StepContext<O extends Json> implements ActorContext<O> {
     this.#host = host;
     this.key = key;
     this.input = input;
-    this.#recorded = new Map(recorded.filter((step) => !step.named).map((step) => [step.index, step]));
-    this.#named = new Map(recorded.filter((step) => step.named).map((step) => [step.name, step]));
+    this.#recorded =
+      recorded.length === 0
+        ? NONE_RECORDED
+        : new Map(recorded.filter((step) => !step.named).map((step) => [step.index, step]));
+    const named = recorded.filter((step) => step.named);
+    if (named.length > 0) this.#named = new Map(named.map((step) => [step.name, step]));
     this.#taskId = taskId;
-    this.#random = seededRandom(seedOf(`${host.actor}\u0000${key}\u0000${taskId}`));
-    this.timers = this.#makeTimers();
+  }
+
+  get timers(): Timers {
+    this.#timers ??= this.#makeTimers();
+    return this.#timers;
   }
 
   get actor(): string {
@@ -75,6 +85,7 @@ export class StepContext<O extends Json> implements ActorContext<O> {
   }
 
   random(): number {
+    this.#random ??= seededRandom(seedOf(`${this.#host.actor}\u0000${this.key}\u0000${this.#taskId}`));
     return this.#random();
   }
 
@@ -101,7 +112,7 @@ export class StepContext<O extends Json> implements ActorContext<O> {
   }
 
   async runNamed<T extends Json>(name: string, fn: (step: StepInfo) => T | Promise<T>): Promise<T> {
-    const recorded = this.#named.get(name);
+    const recorded = this.#named?.get(name);
     if (recorded !== undefined) return recorded.value as T;
     const id = `${this.#host.actor}/${this.key}/${this.#taskId}/${name}`;
     const json = JSON.stringify((await fn({ id, name })) ?? null);
@@ -109,8 +120,10 @@ export class StepContext<O extends Json> implements ActorContext<O> {
     checkJson(value, `result of step "${name}"`);
     const step: StepRecord = { index: NAMED_STEP_INDEX, kind: 'run', name, value, named: true };
     // A second call of a name in flight at once would record it twice: the first one recorded wins.
-    if (this.#named.has(name)) return this.#named.get(name)?.value as T;
-    this.#named.set(name, step);
+    this.#named ??= new Map();
+    const named = this.#named;
+    if (named.has(name)) return named.get(name)?.value as T;
+    named.set(name, step);
     this.#pending.push(step);
     const steps = this.#pending;
     this.#pending = [];
@@ -127,7 +140,7 @@ export class StepContext<O extends Json> implements ActorContext<O> {
    * `run` returned it is kept as it is now.
    */
   journaled(event: ActorEvent): ActorEvent {
-    if (this.#results.size === 0) return event;
+    if (this.#results === undefined) return event;
     const whole = this.#refTo(event);
     if (whole) return { ...whole, type: event.type };
     let journaled: Record<string, Json> | undefined;
@@ -149,12 +162,14 @@ export class StepContext<O extends Json> implements ActorContext<O> {
   }
 
   #remember(index: number, value: Json, json: string): void {
-    if (typeof value === 'object' && value !== null) this.#results.set(value, { index, json });
+    if (typeof value !== 'object' || value === null) return;
+    this.#results ??= new Map();
+    this.#results.set(value, { index, json });
   }
 
   #refTo(value: Json): { readonly [k: string]: Json } | undefined {
     if (typeof value !== 'object' || value === null) return undefined;
-    const result = this.#results.get(value);
+    const result = this.#results?.get(value);
     if (!result || JSON.stringify(value) !== result.json) return undefined;
     return stepRefTo(value, { task: this.#taskId, index: result.index });
   }

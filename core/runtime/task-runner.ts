@@ -6,7 +6,7 @@ import type { AppendRecord } from '../log/log.ts';
 import type { Logger } from '../logger.ts';
 import { type CallHost, callActor } from './actor-call.ts';
 import { type Attempt, type Flowing, failingAs, StepFailure } from './attempt.ts';
-import { completeAttempt } from './complete-attempt.ts';
+import { type CompleteOptions, completeAttempt } from './complete-attempt.ts';
 import { deadLetterUnit } from './dead-letter-unit.ts';
 import { runEach } from './each-step.ts';
 import { kept } from './kept-results.ts';
@@ -57,6 +57,8 @@ export class TaskRunner {
   readonly #originBound: AppendRecord['origin'];
   readonly #calls: CallHost;
   readonly #allowedLatenessMs: number;
+  /** What completing an attempt needs: made once, not per task. */
+  readonly #completing: CompleteOptions;
 
   constructor(program: Program, options: RuntimeOptions, partition: number, host: TaskHost, log: Logger) {
     this.#program = program;
@@ -77,6 +79,23 @@ export class TaskRunner {
       clock: this.#clock,
       stopped: () => host.stopped(),
       publish: (a, subject, record) => this.#publish(a, subject, record.key, record),
+    };
+    const { stage } = options;
+    this.#completing = {
+      actors: program.actors,
+      timers: host.timers,
+      origin: this.#originBound,
+      checkOutput: options.checkOutput,
+      get snapshotBeforeApply() {
+        return hasDefect('snapshot-before-apply');
+      },
+      skipped: (key, reason) => {
+        log.warn(
+          { stage, partition, key, reason },
+          'state not snapshotted: no store keeps it; recovery replays the journal instead',
+        );
+        options.onSnapshotSkipped?.();
+      },
     };
   }
 
@@ -200,20 +219,7 @@ export class TaskRunner {
         new Error(`stage "${this.#o.stage}" has no output subject, but its actor emitted; set one`),
       );
     }
-    const done = completeAttempt(a, {
-      actors: this.#program.actors,
-      timers: this.#host.timers,
-      origin: this.#originBound,
-      checkOutput: this.#o.checkOutput,
-      snapshotBeforeApply: hasDefect('snapshot-before-apply'),
-      skipped: (key, reason) => {
-        this.#log.warn(
-          { stage: this.#o.stage, partition: this.#partition, key, reason },
-          'state not snapshotted: no store keeps it; recovery replays the journal instead',
-        );
-        this.#o.onSnapshotSkipped?.();
-      },
-    });
+    const done = completeAttempt(a, this.#completing);
     const unit =
       this.#program.end === 'results' && results.length > 0 ? { ...done, results: kept(results) } : done;
     return this.#finish(a.slot, a.task, unit);

@@ -151,8 +151,10 @@ export function windowed<T extends Json, A extends Json, R extends Json>(
         if (open?.fired && lateness > 0) ctx.timers.setEventTime(PURGE + w.start, last + lateness);
       }
       if (watermark < last) {
-        // A session that grew closes later: its timer moves.
-        if (sessions || !ctx.timers.get(END + w.start)) ctx.timers.setEventTime(END + w.start, last);
+        // A session that grew closes later: its timer moves. An open window that has not
+        // fired has its timer already (set with its first record), so most records look nothing up.
+        if (sessions || (open === undefined && !ctx.timers.get(END + w.start)))
+          ctx.timers.setEventTime(END + w.start, last);
         continue;
       }
       // Past its end but within the lateness: an update of a window that fired, or the
@@ -169,9 +171,11 @@ export function windowed<T extends Json, A extends Json, R extends Json>(
     if (options.earlyFiringMs !== undefined && !ctx.timers.get(EARLY)) {
       ctx.timers.setProcessingTime(EARLY, ctx.now() + options.earlyFiringMs);
     }
+    const addedEvent: WindowEvent = { type: 'Added', record, windows: taken };
+    if (events.length === 0) return [addedEvent];
     const merges = events.filter((e) => e.type === 'Merged');
     const fired = events.filter((e) => e.type !== 'Merged');
-    return [...merges, { type: 'Added', record, windows: taken }, ...fired];
+    return [...merges, addedEvent, ...fired];
   };
 
   const onTimer = (state: WindowState, timer: FiredTimer, ctx: Ctx): WindowEvent[] => {

@@ -15,6 +15,20 @@ describe('partitionOf', () => {
     expect(partitionOf('🙂', RAW)).toBe(0x57a37a4b);
   });
 
+  it('hashes ASCII keys (hashed without encoding) and others alike: FNV-1a of the UTF-8 bytes', () => {
+    const reference = (key: string) => {
+      let hash = 0x811c9dc5;
+      for (const b of new TextEncoder().encode(key)) hash = Math.imul(hash ^ b, 0x01000193) >>> 0;
+      return hash;
+    };
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'grapheme-ascii' }), fc.string({ unit: 'binary' })), (key) => {
+        expect(partitionOf(key, RAW)).toBe(reference(key));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
   it('maps keys to fixed partitions (other languages rely on these values)', () => {
     expect([partitionOf('alice', 4), partitionOf('alice', 7)]).toEqual([3, 6]);
     expect([partitionOf('user-42', 4), partitionOf('user-42', 7)]).toEqual([3, 6]);
