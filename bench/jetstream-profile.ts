@@ -4,7 +4,6 @@
 //   node bench/jetstream-profile.ts a|b-batch|b-each|c|c-per-partition [out.cpuprofile]
 // Honors BENCH_EVENTS, BENCH_KEYS, BENCH_PARTITIONS, BENCH_MAX_IN_FLIGHT, NATS_URL, DATABASE_URL.
 import { writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
 import { partitionOf } from 'eddy';
 import { JetStreamLog, PgStore } from 'eddy/connectors';
 import { startTestServices } from '../test/services/test-services.ts';
@@ -13,6 +12,8 @@ import { eddyThroughput } from './jetstream-eddy.ts';
 import { countPerPartition, publishInputs } from './jetstream-inputs.ts';
 import { naive } from './jetstream-naive.ts';
 import { withCpu } from './jetstream-server-cpu.ts';
+import { profiled } from './report/cpu-profiler.ts';
+import { cpuByArea } from './report/profile-areas.ts';
 
 const which = process.argv[2] ?? 'a';
 const out = process.argv[3] ?? `jetstream-${which}.cpuprofile`;
@@ -35,55 +36,56 @@ try {
   await setup.close();
   const expected = countPerPartition(events, keys, (k) => partitionOf(k, partitions));
   const urls = { natsUrl: services.natsUrl, databaseUrl: services.databaseUrl };
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 200 });
-  await session.post('Profiler.start');
   // BENCH_HEAP=1: also sample allocations, collected ones included (what feeds the GC).
   const heap = process.env.BENCH_HEAP === '1';
-  if (heap) {
-    await session.post('HeapProfiler.startSampling', {
-      samplingInterval: 32_768,
-      includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
-    });
-  }
-  const measured = await withCpu(
-    urls,
-    which.startsWith('c') ? naiveEvents : events,
-    async (): Promise<object> => {
-      if (which === 'a') {
-        return await eddyThroughput(
-          { ...urls, name: `${run}a`, input, partitions, maxInFlight },
-          last,
-          events,
-        );
-      }
-      if (which === 'b-batch' || which === 'b-each') {
-        return await ceiling(
-          { ...urls, name: `${run}${which.replace('-', '')}`, input, partitions, expected },
-          { ack: which === 'b-batch' ? 'batch' : 'each', batch: 500, maxAckPending: 4_000, publishDepth: 2 },
-        );
-      }
-      if (which === 'c' || which === 'c-per-partition') {
-        const mode = which === 'c' ? 'single' : 'per-partition';
-        return await naive(
-          { ...urls, name: `${run}${which.replace(/-/g, '')}`, input, partitions, expected },
-          mode,
-        );
-      }
-      throw new Error(`unknown case "${which}": use a, b-batch, b-each, c or c-per-partition`);
-    },
+  const caseEvents = which.startsWith('c') ? naiveEvents : events;
+  const {
+    result: measured,
+    profile,
+    heap: allocations,
+  } = await profiled(
+    () =>
+      withCpu(urls, caseEvents, async (): Promise<object> => {
+        if (which === 'a') {
+          return await eddyThroughput(
+            { ...urls, name: `${run}a`, input, partitions, maxInFlight },
+            last,
+            events,
+          );
+        }
+        if (which === 'b-batch' || which === 'b-each') {
+          return await ceiling(
+            { ...urls, name: `${run}${which.replace('-', '')}`, input, partitions, expected },
+            {
+              ack: which === 'b-batch' ? 'batch' : 'each',
+              batch: 500,
+              maxAckPending: 4_000,
+              publishDepth: 2,
+            },
+          );
+        }
+        if (which === 'c' || which === 'c-per-partition') {
+          const mode = which === 'c' ? 'single' : 'per-partition';
+          return await naive(
+            { ...urls, name: `${run}${which.replace(/-/g, '')}`, input, partitions, expected },
+            mode,
+          );
+        }
+        throw new Error(`unknown case "${which}": use a, b-batch, b-each, c or c-per-partition`);
+      }),
+    { heap },
   );
-  const { profile } = await session.post('Profiler.stop');
   await writeFile(out, JSON.stringify(profile));
-  if (heap) {
-    const sampled = await session.post('HeapProfiler.stopSampling');
-    await writeFile(out.replace(/\.cpuprofile$/, '.heapprofile'), JSON.stringify(sampled.profile));
-  }
+  if (allocations) await writeFile(out.replace(/\.cpuprofile$/, '.heapprofile'), JSON.stringify(allocations));
+  const { areas } = cpuByArea(profile, caseEvents);
   process.stdout.write(
-    `${JSON.stringify({ case: which, ...measured.result, cpuMsPer1k: measured.cpuMsPer1k, profile: out })}\n`,
+    `${JSON.stringify({
+      case: which,
+      ...measured.result,
+      cpuMsPer1k: measured.cpuMsPer1k,
+      cpuUsPerEventByArea: Object.fromEntries([...areas].map(([area, us]) => [area, Number(us.toFixed(1))])),
+      profile: out,
+    })}\n`,
   );
 } finally {
   await services.stop();

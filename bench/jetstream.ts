@@ -3,7 +3,7 @@
 // lines. Every case runs in this process against the same servers, one after another.
 // Smaller runs: BENCH_EVENTS, BENCH_KEYS, BENCH_NAIVE_EVENTS, BENCH_RATE,
 // BENCH_LATENCY_SECONDS, BENCH_COMMIT_INTERVAL_MS (the stage's commitIntervalMs);
-// BENCH_CASES=a,b,c,latency picks cases; BENCH_WARMUP=0 skips
+// BENCH_CASES=a,b,c,profile,latency picks cases (profile: a and b again under the CPU profiler); BENCH_WARMUP=0 skips
 // the warm-up. Servers: NATS_URL / DATABASE_URL, or started here. The machine's load
 // moves these figures a lot: compare the ratio lines, and cpuMsPer1k, within one run.
 
@@ -15,6 +15,7 @@ import { eddyLatency, eddyThroughput } from './jetstream-eddy.ts';
 import { countPerPartition, publishInputs } from './jetstream-inputs.ts';
 import { naive } from './jetstream-naive.ts';
 import { withCpu } from './jetstream-server-cpu.ts';
+import { whereTheCpuGoes } from './jetstream-where.ts';
 import { goalLine, printer } from './report/bench-line.ts';
 
 const env = process.env;
@@ -31,7 +32,7 @@ const curveRates = (env.BENCH_CURVE_RATES ?? `1000,2000,3000,${rate},8000,12000,
   .sort((x, y) => x - y);
 const warmupSeconds = Number(env.BENCH_WARMUP_SECONDS ?? 2);
 const maxInFlight = Number(env.BENCH_MAX_IN_FLIGHT ?? 2_000);
-const cases = new Set((env.BENCH_CASES ?? 'a,b,c,latency').split(','));
+const cases = new Set((env.BENCH_CASES ?? 'a,b,c,profile,latency').split(','));
 // Names unique per run, so runs against NATS_URL / DATABASE_URL never share streams or rows.
 const run = `bjs${Date.now().toString(36)}`;
 
@@ -138,6 +139,10 @@ try {
     print(goalLine('ratio a/c (eddy / naive, one loop)', ratio(a, c), { op: '>=', value: 20 }));
   if (a !== undefined && cPerPartition !== undefined) {
     print({ case: 'ratio a/c (eddy / naive, one loop per partition)', ratio: ratio(a, cPerPartition) });
+  }
+
+  if (cases.has('profile')) {
+    await whereTheCpuGoes({ ...urls, name: run, input, partitions, maxInFlight }, last, all, events, print);
   }
 
   if (cases.has('latency')) {

@@ -2,6 +2,7 @@ import type { Store } from 'eddy';
 import { actor, from, partitionOf, pipeline, tumbling, type WindowState, windowed } from 'eddy';
 import { z } from 'zod';
 import { benchInput, committedAll } from './bench-input.ts';
+import { countingActor } from './counting-actor.ts';
 
 const encoder = new TextEncoder();
 export const MINUTE = 60_000;
@@ -76,6 +77,38 @@ export function handWrittenWindows(events: readonly WindowEvent[], latenessMs: n
   };
 }
 
+/** The bench's events in a memory log, as both eddy cases read them. */
+function windowInput(name: string, events: readonly WindowEvent[]) {
+  return benchInput(name, events.length, (i) => {
+    const e = events[i] as WindowEvent;
+    return { key: e.key, payload: encoder.encode(`{"v":${e.v}}`), eventTime: e.eventTime };
+  });
+}
+
+/**
+ * The floor under any keyed operator in eddy: the same source, schema and keys into an actor that
+ * journals one event per record and keeps a count (snapshots as often as the window's), no window.
+ * What the window itself costs is the difference.
+ */
+export async function eddyFloor(store: Store, events: readonly WindowEvent[], name: string) {
+  const { log, input, last } = await windowInput(name, events);
+  const running = pipeline(
+    { name, log, store, maxInFlight: 4000 },
+    from(input, z.object({ v: z.number() })).pipe(actor(countingActor(name))),
+  );
+  const started = performance.now();
+  await running.start();
+  await committedAll(running, last);
+  const seconds = (performance.now() - started) / 1000;
+  await running.stop();
+  await log.close();
+  return {
+    events: events.length,
+    seconds: Number(seconds.toFixed(3)),
+    eventsPerSec: Math.round(events.length / seconds),
+  };
+}
+
 /** The same windows as an eddy pipeline: memory log in, `windowed` on the store given, until the inputs are committed. */
 export async function eddyWindows(
   store: Store,
@@ -83,10 +116,7 @@ export async function eddyWindows(
   latenessMs: number,
   name: string,
 ) {
-  const { log, input, last } = await benchInput(name, events.length, (i) => {
-    const e = events[i] as WindowEvent;
-    return { key: e.key, payload: encoder.encode(`{"v":${e.v}}`), eventTime: e.eventTime };
-  });
+  const { log, input, last } = await windowInput(name, events);
   const perMinute = windowed({
     name: `${name}.sums`,
     window: tumbling(MINUTE),

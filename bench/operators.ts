@@ -4,7 +4,7 @@ import { MemoryStore } from 'eddy';
 import { PgStore } from 'eddy/connectors';
 import { startTestServices } from '../test/services/test-services.ts';
 import { createProducts, lookupRun } from './operators-lookup.ts';
-import { eddyWindows, handWrittenWindows, windowEvents } from './operators-window.ts';
+import { eddyFloor, eddyWindows, handWrittenWindows, windowEvents } from './operators-window.ts';
 import { goalLine, printer } from './report/bench-line.ts';
 
 const events = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -20,6 +20,8 @@ const hand = handWrittenWindows(evts, LATENESS_MS);
 print({ case: 'tumbling 1-minute sums, hand-written reducer (no durability)', keys, ...hand });
 const memory = await eddyWindows(new MemoryStore(), evts, LATENESS_MS, 'win-memory');
 print({ case: 'tumbling 1-minute sums, eddy windowed() on MemoryStore', keys, ...memory });
+const floor = await eddyFloor(new MemoryStore(), evts, 'floor-memory');
+print({ case: 'the same records into a counting actor, no window (eddy on MemoryStore)', keys, ...floor });
 
 const services = await startTestServices();
 try {
@@ -41,6 +43,15 @@ try {
   print({
     case: 'ratio hand-written / eddy on MemoryStore',
     ratio: Number((hand.eventsPerSec / memory.eventsPerSec).toFixed(1)),
+  });
+  // How much of the gap is the window and how much is every keyed operator's durable path.
+  print({
+    case: 'ratio hand-written / counting actor without a window, MemoryStore',
+    ratio: Number((hand.eventsPerSec / floor.eventsPerSec).toFixed(1)),
+  });
+  print({
+    case: 'ratio counting actor without a window / windowed(), MemoryStore',
+    ratio: Number((floor.eventsPerSec / memory.eventsPerSec).toFixed(2)),
   });
 
   const products = Math.round(lookupEvents / 20); // 5% of the records name a product first seen

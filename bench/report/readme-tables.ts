@@ -26,6 +26,8 @@ const FIELDS: readonly (readonly [field: string, header: string])[] = [
   ['cpuMsPerCall', 'CPU ms/call'],
   ['cpuUsPerEvent', 'CPU µs/event'],
   ['cpuMsPer1k', 'CPU ms/1k (node/nats/pg)'],
+  ['eddyUsPerEvent', 'eddy (a) CPU µs/event'],
+  ['handUsPerEvent', 'hand-written (b) CPU µs/event'],
   ['consumingAfterSec', 'consuming again, s'],
   ['allKeysBackSec', 'every key back, s'],
   ['snapshots', 'snapshots'],
