@@ -67,6 +67,13 @@ WITH fence AS (
          AS r(m text, s text, k text, p jsonb, h jsonb, e bigint, n bigint, o bigint)
    WHERE EXISTS (SELECT FROM fence)
   ON CONFLICT (stage, partition, msg_id) DO NOTHING
+), outbox_deleted AS (
+  -- Rows published since their commit (by ctid: one index probe per msg id, as deleteOutbox does).
+  DELETE FROM eddy_outbox WHERE ctid = ANY (ARRAY(
+    SELECT o.ctid FROM unnest($15::text[]) AS m(msg_id)
+     CROSS JOIN LATERAL (SELECT ctid FROM eddy_outbox
+                          WHERE stage = $1 AND partition = $2 AND msg_id = m.msg_id LIMIT 1) AS o))
+     AND EXISTS (SELECT FROM fence)
 ), progress AS (
   INSERT INTO eddy_key_progress (stage, partition, key, seq, timer_serial)
   SELECT $1, $2, k, q, t
@@ -132,6 +139,7 @@ export function commitParams(b: PreparedBatch): unknown[] {
     ),
     b.appliedOrigins === undefined ? null : JSON.stringify(b.appliedOrigins),
     b.originSequences === undefined ? null : JSON.stringify(b.originSequences),
+    b.outboxDeleted,
   ];
 }
 

@@ -24,6 +24,8 @@ export interface BatchControl {
   readonly drafts: readonly OutputDraft[];
   /** The upstream marks as of the watermark, kept with the applied origins when they changed. */
   readonly marks: UpstreamMarks | undefined;
+  /** Msg ids of published outbox rows the commit deletes (see `PublishedOutbox`). */
+  readonly outboxDeleted?: readonly string[];
 }
 
 const NO_CONTROL: BatchControl = { drafts: [], marks: undefined };
@@ -147,6 +149,7 @@ export class CommitBuffer {
         snapshots,
         keepSnapshots,
         outbox,
+        ...(control.outboxDeleted?.length ? { outboxDeleted: control.outboxDeleted } : {}),
         progress: keyProgress,
         timersSet,
         timersDeleted,

@@ -8,6 +8,7 @@ import { inSpan } from '../telemetry/tracer.ts';
 import { Announcer, type AnnouncerOptions } from './announcer.ts';
 import { CommitBuffer, type OriginNumbering, type TakenBatch } from './commit-buffer.ts';
 import { InProgressSignals } from './in-progress-signals.ts';
+import type { PublishedOutbox } from './published-outbox.ts';
 import type { UpstreamMarks } from './upstream-marks.ts';
 import type { ControlUpdate } from './watermark-control.ts';
 import { WatermarkTracker } from './watermark-tracker.ts';
@@ -30,6 +31,8 @@ export interface CommitterOptions {
   readonly announce?: AnnouncerOptions;
   /** The upstream marks as committed, for a partition whose clock is theirs (see `UpstreamMarks`). */
   readonly marks?: UpstreamMarks;
+  /** Published outbox rows: each commit deletes those waiting (see `PublishedOutbox`). */
+  readonly published?: PublishedOutbox;
 }
 
 export interface CommitterHooks {
@@ -256,6 +259,7 @@ export class Committer {
       {
         drafts: announcer?.due(mark, this.#draining) ? announcer.take(mark) : [],
         marks: this.#tracker.marks,
+        ...(this.#o.published ? { outboxDeleted: this.#o.published.take() } : {}),
       },
     );
     try {

@@ -16,7 +16,9 @@
  *    each Store's `commit` (the epoch and lease check).
  * 4. **Publish, delete, acknowledge.** Outbox rows are published with their
  *    msg ids (`publishRow`, `outbox-publisher.ts`) and deleted only after the
- *    log acknowledged them (`OutboxDeleter`, `outbox-deleter.ts`); inputs are
+ *    log acknowledged them: by the partition's next commit, in its statement
+ *    (`PublishedOutbox`, `published-outbox.ts`), or, for what no commit takes
+ *    soon, by a statement of their own (`OutboxDeleter`, `outbox-deleter.ts`); inputs are
  *    acknowledged (double ack) only after the commit covering them, and told
  *    they are still in progress meanwhile (`InProgressSignals`,
  *    `in-progress-signals.ts`).
@@ -35,7 +37,8 @@ export { CommitBuffer, type TakenBatch } from './commit-buffer.ts';
 export { Committer, type CommitterHooks, type CommitterOptions } from './committer.ts';
 export { InProgressSignals } from './in-progress-signals.ts';
 export { OriginSequencer } from './origin-sequencer.ts';
-export { OutboxDeleter } from './outbox-deleter.ts';
+export { type FoldedDeletes, OutboxDeleter } from './outbox-deleter.ts';
 export { appendRecord, type PublishFallback, publishRow } from './outbox-publisher.ts';
+export { foldDeletesMs, PublishedOutbox } from './published-outbox.ts';
 export { type Takeover, takeOver } from './takeover.ts';
 export { WatermarkTracker } from './watermark-tracker.ts';

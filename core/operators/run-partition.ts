@@ -46,7 +46,9 @@ export function runPartition(
       takeOver(store, claim).then(
         ({ timers, leftover, firstPosition }) => {
           if (subscriber.closed) return;
-          for (const row of leftover) subscriber.next({ kind: 'row', row });
+          // Rows this process published before a restart (acknowledged, not yet deleted) are in the log.
+          const published = options.published;
+          for (const row of leftover) if (!published?.has(row.msgId)) subscriber.next({ kind: 'row', row });
           runtime = new PartitionRuntime(
             program,
             options,

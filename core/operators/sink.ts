@@ -1,6 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { hasDefect } from '../defects.ts';
-import { OutboxDeleter } from '../exactly-once/outbox-deleter.ts';
+import { type FoldedDeletes, OutboxDeleter } from '../exactly-once/outbox-deleter.ts';
 import { type PublishFallback, publishRow } from '../exactly-once/outbox-publisher.ts';
 import { CONTROL_ROW_HEADER } from '../exactly-once/watermark-control.ts';
 import type { Log } from '../log/log.ts';
@@ -17,6 +17,13 @@ export interface SinkOptions {
    * place. Without it, such a row errors the sink.
    */
   readonly deadLetter?: PublishFallback;
+  /**
+   * The rows of one partition whose commits delete them (the same
+   * `PublishedOutbox` as its `runPartition`'s `published`): published rows of
+   * that partition wait there for the next commit, and only those no commit
+   * took within `afterMs` are deleted by a statement of their own.
+   */
+  readonly fold?: FoldedDeletes;
 }
 
 /**
@@ -39,7 +46,7 @@ export function sink(
   return (events) =>
     new Observable<PartitionEvent>((subscriber) => {
       const queue: OutboxRow[] = [];
-      const deleter = new OutboxDeleter(store, (error) => subscriber.error(error));
+      const deleter = new OutboxDeleter(store, (error) => subscriber.error(error), options.fold);
       let working = false;
       let upstreamDone = false;
       const complete = (): void => {
@@ -52,7 +59,7 @@ export function sink(
         working = true;
         while (queue.length > 0 && !subscriber.closed) {
           const batch = queue.splice(0, barrierAt(queue, window));
-          if (hasDefect('delete-before-puback')) deleter.delete(batch);
+          if (hasDefect('delete-before-puback')) deleter.delete(batch, { now: true });
           const published = await Promise.all(batch.map((row) => publishRow(log, row, options.deadLetter)));
           if (!hasDefect('delete-before-puback')) deleter.delete(batch);
           for (const row of published) subscriber.next({ kind: 'published', row });
@@ -78,7 +85,10 @@ export function sink(
           if (!working) complete();
         },
       });
-      return () => subscription.unsubscribe();
+      return () => {
+        subscription.unsubscribe();
+        deleter.cancel();
+      };
     });
 }
 

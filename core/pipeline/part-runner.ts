@@ -1,5 +1,6 @@
 import { Subject, type Subscription, takeUntil } from 'rxjs';
 import { FencedError } from '../errors/fenced-error.ts';
+import { foldDeletesMs, PublishedOutbox } from '../exactly-once/published-outbox.ts';
 import { meteredStore } from '../metrics/metered-store.ts';
 import type { PartitionEvent } from '../operators/partition-event.ts';
 import { runPartition } from '../operators/run-partition.ts';
@@ -52,6 +53,8 @@ export class PartRunner {
   readonly #metrics: PartMetrics;
   readonly #running = new Map<number, Running>();
   readonly #watermarks = new Map<number, number>();
+  /** Per partition: rows published and not yet deleted (see `PublishedOutbox`), kept across restarts. */
+  readonly #published = new Map<number, PublishedOutbox>();
   readonly #restarts: RestartSchedule;
   #keeper: LeaseKeeper | undefined;
   #stopping = false;
@@ -188,6 +191,12 @@ export class PartRunner {
       settle = resolve;
     });
     const numbered = new Set([...outputs, c.deadLetter]);
+    // Published rows wait here for the partition's next commit to delete them, across restarts.
+    let published = this.#published.get(partition);
+    if (!published) {
+      published = new PublishedOutbox();
+      this.#published.set(partition, published);
+    }
     const events = source(c.log, input, partition, {
       durable: name,
       fromSeq: claim.watermark + 1,
@@ -216,9 +225,11 @@ export class PartRunner {
         logger: c.logger,
         ...(c.ackWaitMs !== undefined ? { ackWaitMs: c.ackWaitMs } : {}),
         onSnapshotSkipped: () => this.#metrics.snapshotSkipped(),
+        published,
       }),
       sink(c.log, this.#store, {
         deadLetter: { subject: c.deadLetter, actor: program.actors[0]?.name ?? name },
+        fold: { stage: name, partition, published, afterMs: foldDeletesMs(c.commitIntervalMs) },
       }),
     );
     const subscription = events.subscribe({

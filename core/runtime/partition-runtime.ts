@@ -108,6 +108,7 @@ export class PartitionRuntime {
         ...(announce ? { announce } : {}),
         // A second copy: the committer's follows the watermark, this runtime's the arrivals.
         ...(upstream ? { marks: marks() } : {}),
+        ...(options.published ? { published: options.published } : {}),
       },
       {
         committed: (taken, watermark) => {

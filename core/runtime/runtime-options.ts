@@ -1,3 +1,4 @@
+import type { PublishedOutbox } from '../exactly-once/published-outbox.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import type { OutputCheck } from './unit-check.ts';
@@ -44,6 +45,12 @@ export interface RuntimeOptions {
    * outputs are checked against the store's rules only.
    */
   readonly checkOutput?: OutputCheck;
+  /**
+   * The published outbox rows of this partition, shared with its `sink`: each
+   * commit deletes those waiting, so a busy partition needs no delete statements.
+   * Without it, the sink deletes every row itself.
+   */
+  readonly published?: PublishedOutbox;
   /** Called when a due snapshot is skipped because no store keeps the state. */
   readonly onSnapshotSkipped?: () => void;
 }

@@ -198,6 +198,9 @@ export class MemoryStore implements Store {
     // Everything is checked: from here on nothing throws, so the commit is all or nothing.
     this.#applyJournal(b);
     this.#applySnapshots(b);
+    // Published rows of earlier commits go first; the batch's own rows are new.
+    const outbox = this.#outbox.get(pid);
+    for (const id of b.outboxDeleted) outbox?.delete(id);
     this.#applyOutbox(b, pid);
     this.#applyProgress(b, pid);
     this.#applyMemories(b);

@@ -42,6 +42,7 @@ export interface PreparedBatch {
   readonly snapshots: readonly Snapshot[];
   readonly keepSnapshots: number;
   readonly outbox: readonly OutboxRow[];
+  readonly outboxDeleted: readonly string[];
   readonly progress: readonly Required<KeyProgress>[];
   readonly timersSet: readonly TimerRow[];
   readonly timersDeleted: readonly TimerId[];
@@ -124,6 +125,11 @@ export function prepareBatch(batch: CommitBatch): PreparedBatch {
     if (!outbox.has(o.msgId)) outbox.set(o.msgId, o);
   });
 
+  const outboxDeleted = batch.outboxDeleted ?? [];
+  outboxDeleted.forEach((id, i) => {
+    checkText(id, `outboxDeleted[${i}]`);
+  });
+
   const progress = new Map<string, { seq: number; timerSerial: number }>();
   batch.progress.forEach((p, i) => {
     checkKey(p.key, `progress[${i}].key`);
@@ -171,6 +177,7 @@ export function prepareBatch(batch: CommitBatch): PreparedBatch {
     snapshots: [...snapshots.values()],
     keepSnapshots,
     outbox: [...outbox.values()],
+    outboxDeleted,
     progress: [...progress].map(([key, p]) => ({ key, seq: p.seq, timerSerial: p.timerSerial })),
     timersSet: [...timers.values()],
     timersDeleted: [...deleted.values()],

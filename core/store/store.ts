@@ -89,6 +89,12 @@ export interface CommitBatch {
   /** Keep this many newest snapshots per (actor, key) written in this batch; older ones are deleted. */
   readonly keepSnapshots: number;
   readonly outbox: readonly OutboxRow[];
+  /**
+   * Msg ids of this partition's outbox rows published since they were
+   * committed: the commit deletes them (ids not in the outbox are ignored), so a
+   * busy partition needs no statement of its own for it (`deleteOutbox`).
+   */
+  readonly outboxDeleted?: readonly string[];
   readonly progress: readonly KeyProgress[];
   readonly timersSet: readonly TimerRow[];
   readonly timersDeleted: readonly Pick<TimerRow, 'actor' | 'key' | 'name'>[];

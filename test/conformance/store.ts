@@ -648,6 +648,44 @@ export function storeConformance(
         expect((await store.outbox(stage, 0)).map((r) => r.msgId)).toEqual(['m2']);
         expect((await store.outbox(stage, 1)).map((r) => r.msgId)).toEqual(['m1']);
       });
+
+      it('a commit deletes the published rows it names, of its partition, with its own rows kept', {
+        timeout,
+      }, async () => {
+        const a = await store.claim(stage, 0, 'a');
+        const other = await store.claim(stage, 1, 'a');
+        await store.commit({ ...emptyBatch(a), outbox: [1, 2, 3].map((i) => outboxRow(a, `m${i}`, i)) });
+        await store.commit({ ...emptyBatch(other), outbox: [outboxRow(other, 'm1', 1)] });
+        await store.commit({
+          ...emptyBatch(a),
+          outbox: [outboxRow(a, 'm4', 4)],
+          outboxDeleted: ['m1', 'm3', 'unknown'],
+        });
+        expect((await store.outbox(stage, 0)).map((r) => r.msgId)).toEqual(['m2', 'm4']);
+        expect((await store.outbox(stage, 1)).map((r) => r.msgId)).toEqual(['m1']);
+        await store.commit({ ...emptyBatch(a), outboxDeleted: [] });
+        expect((await store.outbox(stage, 0)).map((r) => r.msgId)).toEqual(['m2', 'm4']);
+      });
+
+      it('a fenced commit deletes nothing; a bad msg id fails the commit before it writes', {
+        timeout,
+      }, async () => {
+        const a = await store.claim(stage, 0, 'a');
+        await store.commit({ ...emptyBatch(a), outbox: [outboxRow(a, 'm1', 1), outboxRow(a, 'm2', 2)] });
+        const b = await store.claim(stage, 0, 'b');
+        await expect(store.commit({ ...emptyBatch(a), outboxDeleted: ['m1'] })).rejects.toBeInstanceOf(
+          FencedError,
+        );
+        await expect(
+          store.commit({
+            ...emptyBatch(b),
+            events: [event(actor, 'k', 1)],
+            outboxDeleted: ['m1', 'nul\u0000'],
+          }),
+        ).rejects.toBeInstanceOf(UnstorableValueError);
+        expect((await store.outbox(stage, 0)).map((r) => r.msgId)).toEqual(['m1', 'm2']);
+        expect(await store.journal(actor, 'k')).toEqual([]);
+      });
     });
 
     describe('timers', () => {

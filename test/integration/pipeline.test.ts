@@ -7,9 +7,9 @@ import { from } from '../../core/pipeline/flow.ts';
 import { pipeline } from '../../core/pipeline/pipeline.ts';
 import { actor, keyBy, to } from '../../core/pipeline/steps.ts';
 import { MemoryStore } from '../../core/store/memory-store.ts';
-import type { Json } from '../../core/store/store.ts';
+import type { CommitBatch, Json } from '../../core/store/store.ts';
 import { waitUntil } from '../services/wait-until.ts';
-import { Review, read, review, scorer, setup } from './pipeline-fixtures.ts';
+import { encoder, Review, read, review, scorer, setup } from './pipeline-fixtures.ts';
 
 describe('pipeline(): an RxJS chain, exactly once', () => {
   it('runs filter, map, an actor and a sink, and hands out what it published', async () => {
@@ -177,5 +177,59 @@ describe('pipeline(): an RxJS chain, exactly once', () => {
         .pipe(to('x') as never)
         .subscribe(),
     ).toThrow(/is a pipeline step/);
+  });
+});
+
+/** MemoryStore, observed: the outbox ids each commit deleted, and those deleted by statements of their own. */
+class DeleteObservingStore extends MemoryStore {
+  readonly byCommit: string[] = [];
+  readonly byStatement: string[] = [];
+
+  override async commit(batch: CommitBatch): Promise<void> {
+    await super.commit(batch);
+    this.byCommit.push(...(batch.outboxDeleted ?? []));
+  }
+
+  override async deleteOutbox(stage: string, partition: number, msgIds: readonly string[]): Promise<void> {
+    await super.deleteOutbox(stage, partition, msgIds);
+    this.byStatement.push(...msgIds);
+  }
+}
+
+describe('published outbox rows', () => {
+  it('are deleted by the next commit while inputs keep coming, and by a statement once the partition is idle', async () => {
+    const { log } = await setup([]);
+    const store = new DeleteObservingStore();
+    const running = pipeline(
+      { name: 'voc', log, store, commitIntervalMs: 1 },
+      from('reviews', Review).pipe(actor(scorer), to('scores')),
+    );
+    const published: string[] = [];
+    running.subscribe((c) => published.push(c.msgId ?? 'no msg id'));
+    await running.start();
+    const waves = 20;
+    for (let wave = 0; wave < waves; wave++) {
+      for (let i = 0; i < 10; i++) {
+        const body = JSON.stringify({ product: `p${i}`, stars: 3, text: 'ok' });
+        await log.append('reviews', { key: `p${i}`, payload: encoder.encode(body), msgId: `w${wave}-${i}` });
+      }
+      expect(
+        await waitUntil(async () => published.length === (wave + 1) * 10, {
+          timeoutMs: 5_000,
+          intervalMs: 2,
+        }),
+      ).toBeUndefined();
+    }
+    // Idle now: what no commit took goes by a statement of its own, soon.
+    const empty = async () =>
+      (await store.outbox('voc', 0)).length + (await store.outbox('voc', 1)).length === 0;
+    expect(await waitUntil(empty, { timeoutMs: 5_000, intervalMs: 10 })).toBeUndefined();
+    await running.stop();
+    const deleted = [...store.byCommit, ...store.byStatement];
+    expect(new Set(deleted)).toEqual(new Set(published));
+    expect(deleted).toHaveLength(published.length);
+    // Each wave's commits delete the rows the wave before published.
+    expect(store.byCommit.length).toBeGreaterThan(published.length / 2);
+    expect(store.byStatement.length).toBeGreaterThan(0);
   });
 });
