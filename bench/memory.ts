@@ -3,7 +3,7 @@
 // eddy's recall against one raw prepared SQL query on the same index and ef_search, in the same run;
 // hybrid recall p50/p99. Prints one JSON line per measurement.
 import { from, MemoryLog, pipeline, type Store } from 'eddy';
-import { PgliteStore, PgStore } from 'eddy/connectors';
+import { PgliteStore, PgStore, vectorBinary } from 'eddy/connectors';
 import {
   embed,
   type MemoryCollection,
@@ -14,7 +14,6 @@ import {
 } from 'eddy/memory';
 import pg from 'pg';
 import { z } from 'zod';
-import { vectorBinary } from '../connectors/postgres/vector-binary.ts';
 import { startTestServices } from '../test/services/test-services.ts';
 import { goalLine, printer } from './report/bench-line.ts';
 import { DIM, random, vector } from './vectors.ts';

@@ -1,9 +1,9 @@
 // The four ways the memory comparison queries the same vectors: eddy's recall, Mastra's query, and
 // one hand-written prepared query on each of their indexes. Each side loads the vectors itself.
 import type { PgVector } from '@mastra/pg';
+import { vectorBinary } from 'eddy/connectors';
 import type { MemoryCollection } from 'eddy/memory';
 import pg from 'pg';
-import { vectorBinary } from '../../connectors/postgres/vector-binary.ts';
 import { batches, DIM, idOf, type Kind, textOf } from '../vectors.ts';
 
 export const K = 10;

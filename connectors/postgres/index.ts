@@ -1,1 +1,2 @@
 export { PgStore, type PgStoreOptions } from './pg-store.ts';
+export { vectorBinary } from './vector-binary.ts';

@@ -150,7 +150,12 @@ describe('OutboxDeleter', () => {
       const store = new GatedStore();
       const published = new PublishedOutbox();
       published.add(['left']);
-      const deleter = new OutboxDeleter(store, () => {}, { stage: 's', partition: 0, published, afterMs: 100 });
+      const deleter = new OutboxDeleter(store, () => {}, {
+        stage: 's',
+        partition: 0,
+        published,
+        afterMs: 100,
+      });
       await vi.advanceTimersByTimeAsync(100);
       expect(store.calls).toEqual([{ partition: 0, msgIds: ['left'] }]);
       store.open();
