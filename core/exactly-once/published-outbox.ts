@@ -13,7 +13,8 @@
  * @example
  * ```ts
  * const published = new PublishedOutbox();
- * events$.pipe(runPartition(program, { ...options, published }), sink(log, store, { published }));
+ * const fold = { stage: 'billing', partition: 0, published, afterMs: foldDeletesMs(20) };
+ * events$.pipe(runPartition(program, { ...options, published }), sink(log, store, { fold }));
  * ```
  */
 export class PublishedOutbox {
