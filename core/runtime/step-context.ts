@@ -58,12 +58,12 @@ export class StepContext<O extends Json> implements ActorContext<O> {
     this.#host = host;
     this.key = key;
     this.input = input;
-    this.#recorded =
-      recorded.length === 0
-        ? NONE_RECORDED
-        : new Map(recorded.filter((step) => !step.named).map((step) => [step.index, step]));
-    const named = recorded.filter((step) => step.named);
-    if (named.length > 0) this.#named = new Map(named.map((step) => [step.name, step]));
+    this.#recorded = NONE_RECORDED;
+    if (recorded.length > 0) {
+      this.#recorded = new Map(recorded.filter((step) => !step.named).map((step) => [step.index, step]));
+      const named = recorded.filter((step) => step.named);
+      if (named.length > 0) this.#named = new Map(named.map((step) => [step.name, step]));
+    }
     this.#taskId = taskId;
   }
 
