@@ -200,8 +200,9 @@ describe('published outbox rows', () => {
   it('are deleted by the next commit while inputs keep coming, and by a statement once the partition is idle', async () => {
     const { log } = await setup([]);
     const store = new DeleteObservingStore();
+    // Published rows wait three commit intervals (60 ms) for a commit: each wave's commit comes well within that.
     const running = pipeline(
-      { name: 'voc', log, store, commitIntervalMs: 1 },
+      { name: 'voc', log, store, commitIntervalMs: 20 },
       from('reviews', Review).pipe(actor(scorer), to('scores')),
     );
     const published: string[] = [];
