@@ -192,11 +192,8 @@ export class PartRunner {
     });
     const numbered = new Set([...outputs, c.deadLetter]);
     // Published rows wait here for the partition's next commit to delete them, across restarts.
-    let published = this.#published.get(partition);
-    if (!published) {
-      published = new PublishedOutbox();
-      this.#published.set(partition, published);
-    }
+    const published = this.#published.get(partition) ?? new PublishedOutbox();
+    this.#published.set(partition, published);
     const events = source(c.log, input, partition, {
       durable: name,
       fromSeq: claim.watermark + 1,

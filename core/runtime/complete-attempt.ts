@@ -1,10 +1,13 @@
+import { hasDefect } from '../defects.ts';
 import type { AppendRecord } from '../log/log.ts';
+import type { Logger } from '../logger.ts';
 import { prepareMemories } from '../store/memory-changes.ts';
 import { memoryChangeProblem } from '../store/memory-collections.ts';
 import type { JournalEvent, MemoryChange, Snapshot, TimerRow } from '../store/store.ts';
 import { type Attempt, StepFailure } from './attempt.ts';
 import { dueSnapshot } from './due-snapshot.ts';
 import type { AnyActor } from './program.ts';
+import type { RuntimeOptions } from './runtime-options.ts';
 import type { TimerOp } from './step-context.ts';
 import type { TimerScheduler } from './timer-scheduler.ts';
 import type { Unit } from './unit.ts';
@@ -20,6 +23,35 @@ export interface CompleteOptions {
   readonly snapshotBeforeApply: boolean;
   /** A due snapshot was skipped: no store keeps the state. */
   skipped(key: string, reason: string): void;
+}
+
+/** The options every task of a partition completes with, made once per partition. */
+export function completeOptions(
+  actors: readonly AnyActor[],
+  timers: TimerScheduler,
+  origin: AppendRecord['origin'],
+  options: RuntimeOptions,
+  partition: number,
+  log: Logger,
+): CompleteOptions {
+  const { stage } = options;
+  return {
+    actors,
+    timers,
+    origin,
+    checkOutput: options.checkOutput,
+    // Read per task: tests switch defects on around a run.
+    get snapshotBeforeApply() {
+      return hasDefect('snapshot-before-apply');
+    },
+    skipped: (key, reason) => {
+      log.warn(
+        { stage, partition, key, reason },
+        'state not snapshotted: no store keeps it; recovery replays the journal instead',
+      );
+      options.onSnapshotSkipped?.();
+    },
+  };
 }
 
 /**

@@ -6,7 +6,7 @@ import type { AppendRecord } from '../log/log.ts';
 import type { Logger } from '../logger.ts';
 import { type CallHost, callActor } from './actor-call.ts';
 import { type Attempt, type Flowing, failingAs, StepFailure } from './attempt.ts';
-import { type CompleteOptions, completeAttempt } from './complete-attempt.ts';
+import { type CompleteOptions, completeAttempt, completeOptions } from './complete-attempt.ts';
 import { deadLetterUnit } from './dead-letter-unit.ts';
 import { runEach } from './each-step.ts';
 import { kept } from './kept-results.ts';
@@ -80,23 +80,14 @@ export class TaskRunner {
       stopped: () => host.stopped(),
       publish: (a, subject, record) => this.#publish(a, subject, record.key, record),
     };
-    const { stage } = options;
-    this.#completing = {
-      actors: program.actors,
-      timers: host.timers,
-      origin: this.#originBound,
-      checkOutput: options.checkOutput,
-      get snapshotBeforeApply() {
-        return hasDefect('snapshot-before-apply');
-      },
-      skipped: (key, reason) => {
-        log.warn(
-          { stage, partition, key, reason },
-          'state not snapshotted: no store keeps it; recovery replays the journal instead',
-        );
-        options.onSnapshotSkipped?.();
-      },
-    };
+    this.#completing = completeOptions(
+      program.actors,
+      host.timers,
+      this.#originBound,
+      options,
+      partition,
+      log,
+    );
   }
 
   /** Runs one task; returns a promise only when some step is asynchronous. */
